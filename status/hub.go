@@ -1,0 +1,201 @@
+package status
+
+import (
+	"context"
+	"sync"
+)
+
+// Hub delivers run changes to the goroutines waiting on or watching a run. The store publishes every
+// committed change; Wait and Watch subscribe before they read the run, so no change slips between the
+// read and the wait, and nothing polls. Publish never blocks: each subscription queues what it has not
+// yet taken.
+type Hub struct {
+	mu     sync.Mutex // guards subs and closed
+	subs   map[string]map[*subscription]struct{}
+	closed bool
+	done   chan struct{} // closed by Close
+}
+
+// NewHub returns an empty hub.
+func NewHub() *Hub {
+	return &Hub{subs: make(map[string]map[*subscription]struct{}), done: make(chan struct{})}
+}
+
+// subscription queues the changes of one run for one waiter.
+type subscription struct {
+	hub   *Hub
+	id    string
+	mu    sync.Mutex // guards queue
+	queue []Run
+	ready chan struct{} // capacity 1: signalled when queue gains a run
+}
+
+// Publish hands a committed change of a run to every subscriber of that run.
+func (h *Hub) Publish(r Run) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for s := range h.subs[r.ID] {
+		s.push(r.Clone())
+	}
+}
+
+// Close wakes every waiter and watcher with ErrClosed and refuses new subscriptions.
+func (h *Hub) Close() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if !h.closed {
+		h.closed = true
+		close(h.done)
+	}
+}
+
+func (h *Hub) subscribe(id string) (*subscription, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		return nil, errHubClosed
+	}
+	s := &subscription{hub: h, id: id, ready: make(chan struct{}, 1)}
+	if h.subs[id] == nil {
+		h.subs[id] = make(map[*subscription]struct{})
+	}
+	h.subs[id][s] = struct{}{}
+	return s, nil
+}
+
+func (s *subscription) push(r Run) {
+	s.mu.Lock()
+	s.queue = append(s.queue, r)
+	s.mu.Unlock()
+	select {
+	case s.ready <- struct{}{}:
+	default:
+	}
+}
+
+func (s *subscription) take() []Run {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	q := s.queue
+	s.queue = nil
+	return q
+}
+
+func (s *subscription) close() {
+	h := s.hub
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	delete(h.subs[s.id], s)
+	if len(h.subs[s.id]) == 0 {
+		delete(h.subs, s.id)
+	}
+}
+
+// Getter reads the stored state of a run.
+type Getter func(ctx context.Context, id string) (Run, error)
+
+// WaitFor blocks until run id reaches one of the statuses in want (or, when want is empty, a terminal
+// status), ctx ends, or the hub closes. It returns the run as it was at that moment. A run already in a
+// wanted status returns at once. A run that ends in a terminal status not in want returns that run
+// with ErrUnreachable, since it can never move again.
+func (h *Hub) WaitFor(ctx context.Context, id string, get Getter, want ...Status) (Run, error) {
+	matches := func(s Status) bool {
+		if len(want) == 0 {
+			return s.Terminal()
+		}
+		for _, w := range want {
+			if s == w {
+				return true
+			}
+		}
+		return false
+	}
+	sub, err := h.subscribe(id)
+	if err != nil {
+		return Run{}, err
+	}
+	defer sub.close()
+	r, err := get(ctx, id)
+	if err != nil {
+		return Run{}, err
+	}
+	for {
+		switch {
+		case matches(r.Status):
+			return r, nil
+		case r.Status.Terminal():
+			return r, ErrUnreachable
+		}
+		select {
+		case <-sub.ready:
+			for _, u := range sub.take() {
+				if u.Revision > r.Revision {
+					r = u
+				}
+				if matches(r.Status) || r.Status.Terminal() {
+					break
+				}
+			}
+		case <-h.done:
+			return r, errHubClosed
+		case <-ctx.Done():
+			return r, ctx.Err()
+		}
+	}
+}
+
+// Watch returns a channel that receives run id as it is now, then again at every status change, and
+// is closed after a terminal status, when ctx ends, or when the hub closes. Changes within a status
+// (a step finished) are not sent. A slow reader delays only itself: changes queue for it.
+func (h *Hub) Watch(ctx context.Context, id string, get Getter) (<-chan Run, error) {
+	sub, err := h.subscribe(id)
+	if err != nil {
+		return nil, err
+	}
+	r, err := get(ctx, id)
+	if err != nil {
+		sub.close()
+		return nil, err
+	}
+	out := make(chan Run)
+	go func() {
+		defer close(out)
+		defer sub.close()
+		send := func(r Run) bool {
+			select {
+			case out <- r:
+				return true
+			case <-ctx.Done():
+				return false
+			case <-h.done:
+				return false
+			}
+		}
+		if !send(r) || r.Status.Terminal() {
+			return
+		}
+		for {
+			select {
+			case <-sub.ready:
+				for _, u := range sub.take() {
+					if u.Revision <= r.Revision {
+						continue
+					}
+					changed := u.Status != r.Status
+					r = u
+					if !changed {
+						continue
+					}
+					if !send(r) || r.Status.Terminal() {
+						return
+					}
+				}
+			case <-h.done:
+				return
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out, nil
+}

@@ -1,0 +1,15 @@
+package store
+
+import "strings"
+
+// hasAll reports whether have contains every key of want with the same value.
+func hasAll(have, want map[string]string) bool {
+	for k, v := range want {
+		if got, ok := have[k]; !ok || got != v {
+			return false
+		}
+	}
+	return true
+}
+
+func equalFold(a, b string) bool { return strings.EqualFold(a, b) }

@@ -1,0 +1,111 @@
+package store
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/google/uuid"
+	"github.com/mnemohq/mnemo/internal/errs"
+	"github.com/mnemohq/mnemo/status"
+)
+
+// Buckets. Every bucket is created at Open; a file without them is not a mnemo file.
+var (
+	bucketMeta        = []byte("meta")        // "schema" -> uint32 schema version
+	bucketRuns        = []byte("runs")        // run ID (16 bytes, UUIDv7 so time-ordered) -> run record
+	bucketRunStatus   = []byte("run_status")  // status code (1 byte) + run ID -> nothing
+	bucketInputs      = []byte("inputs")      // run ID -> the add's payload (JSON)
+	bucketCheckpoints = []byte("checkpoints") // run ID + step (2 bytes) -> the step's output
+	bucketDocuments   = []byte("documents")   // scope + document ID -> run ID
+	bucketMemories    = []byte("memories")    // memory ID (16 bytes) -> memory record
+	bucketMemScope    = []byte("mem_scope")   // scope + sequence (8 bytes) + memory ID -> nothing
+	bucketMemContent  = []byte("mem_content") // scope + properties + content hash -> memory ID
+)
+
+var allBuckets = [][]byte{bucketMeta, bucketRuns, bucketRunStatus, bucketInputs, bucketCheckpoints,
+	bucketDocuments, bucketMemories, bucketMemScope, bucketMemContent}
+
+// idBytes parses a UUID string into its 16 bytes, the form every ID takes as a key.
+func idBytes(field, id string) ([]byte, error) {
+	u, err := uuid.Parse(id)
+	if err != nil || len(id) != 36 {
+		return nil, fmt.Errorf("%w: %s %q is not a UUID", errs.InvalidInput, field, id)
+	}
+	return u[:], nil
+}
+
+var statusCodes = map[status.Status]byte{
+	status.Queued: 1, status.Running: 2, status.InBuffer: 3,
+	status.Completed: 4, status.Failed: 5, status.PartialSuccess: 6,
+}
+
+func runStatusKey(s status.Status, id []byte) []byte {
+	return append([]byte{statusCodes[s]}, id...)
+}
+
+func checkpointKey(id []byte, step int) []byte {
+	return binary.BigEndian.AppendUint16(append(make([]byte, 0, 18), id...), uint16(step))
+}
+
+// Scope is where a memory lives: a group and an optional user. User IDs compare case-insensitively,
+// as in Engram; the stored memory keeps the spelling it was added with.
+type Scope struct {
+	Group  string
+	UserID string
+}
+
+// prefix is the scope's key prefix: both parts length-prefixed, so no scope's prefix is another's.
+func (s Scope) prefix() []byte {
+	user := strings.ToLower(s.UserID)
+	b := make([]byte, 0, 4+len(s.Group)+len(user))
+	b = binary.AppendUvarint(b, uint64(len(s.Group)))
+	b = append(b, s.Group...)
+	b = binary.AppendUvarint(b, uint64(len(user)))
+	return append(b, user...)
+}
+
+func documentKey(s Scope, documentID string) []byte {
+	return append(s.prefix(), documentID...)
+}
+
+func memScopeKey(s Scope, seq uint64, id []byte) []byte {
+	b := binary.BigEndian.AppendUint64(s.prefix(), seq)
+	return append(b, id...)
+}
+
+// ContentKey identifies a memory's content within its scope and properties, for de-duplication:
+// contents that differ only in case, punctuation or spacing share a key.
+func ContentKey(s Scope, properties map[string]string, content string) []byte {
+	h := sha256.New()
+	for _, k := range slices.Sorted(maps.Keys(properties)) {
+		fmt.Fprintf(h, "%d:%s=%d:%s;", len(k), k, len(properties[k]), properties[k])
+	}
+	h.Write([]byte{0})
+	h.Write([]byte(NormalizeContent(content)))
+	return append(s.prefix(), h.Sum(nil)[:16]...)
+}
+
+// NormalizeContent is the form in which two contents count as the same fact: lower case, letters and
+// digits only, single spaces.
+func NormalizeContent(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteRune(unicode.ToLower(r))
+			continue
+		}
+		space = true
+	}
+	return b.String()
+}

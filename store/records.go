@@ -1,0 +1,148 @@
+package store
+
+import (
+	"fmt"
+
+	"github.com/mnemohq/mnemo/internal/errs"
+	"github.com/mnemohq/mnemo/memory"
+	"github.com/mnemohq/mnemo/status"
+)
+
+// Record format bytes. A reader refuses a format it does not know rather than misreading it.
+const (
+	runFormat    byte = 1
+	memoryFormat byte = 1
+)
+
+func encodeRun(r *status.Run) []byte {
+	e := encoder{b: make([]byte, 0, 256)}
+	e.byte(runFormat)
+	e.str(r.ID)
+	e.str(string(r.Status))
+	e.str(r.Group)
+	e.str(r.UserID)
+	e.strMap(r.Properties)
+	e.str(r.DocumentID)
+	e.strMap(r.Metadata)
+	e.str(string(r.InputType))
+	e.strs(r.Steps)
+	e.int(int64(r.StartingStep))
+	e.int(int64(r.Step))
+	e.int(int64(r.Attempts))
+	for _, ops := range [][]status.Operation{r.CommittedOperations.Created, r.CommittedOperations.Updated, r.CommittedOperations.Deleted} {
+		e.uint(uint64(len(ops)))
+		for _, op := range ops {
+			e.str(op.MemoryID)
+			e.time(op.CommittedAt)
+		}
+	}
+	e.int(int64(r.MemoriesCreated))
+	e.strs(r.MemoryIDs)
+	e.str(r.Error)
+	e.time(r.CreatedAt)
+	e.time(r.StartedAt)
+	e.time(r.CompletedAt)
+	e.time(r.UpdatedAt)
+	e.int(r.Revision)
+	return e.b
+}
+
+func decodeRun(b []byte) (status.Run, error) {
+	d := decoder{b: b}
+	if f := d.byte(); d.err == nil && f != runFormat {
+		return status.Run{}, fmt.Errorf("%w: unknown run record format %d", errs.Corrupt, f)
+	}
+	var r status.Run
+	r.ID = d.str()
+	r.Status = status.Status(d.str())
+	r.Group = d.str()
+	r.UserID = d.str()
+	r.Properties = d.strMap()
+	r.DocumentID = d.str()
+	r.Metadata = d.strMap()
+	r.InputType = status.InputType(d.str())
+	r.Steps = d.strs()
+	r.StartingStep = int(d.int())
+	r.Step = int(d.int())
+	r.Attempts = int(d.int())
+	for _, ops := range []*[]status.Operation{&r.CommittedOperations.Created, &r.CommittedOperations.Updated, &r.CommittedOperations.Deleted} {
+		if n := d.length(); n > 0 {
+			*ops = make([]status.Operation, n)
+			for i := range *ops {
+				(*ops)[i] = status.Operation{MemoryID: d.str(), CommittedAt: d.time()}
+			}
+		}
+	}
+	r.MemoriesCreated = int(d.int())
+	r.MemoryIDs = d.strs()
+	r.Error = d.str()
+	r.CreatedAt = d.time()
+	r.StartedAt = d.time()
+	r.CompletedAt = d.time()
+	r.UpdatedAt = d.time()
+	r.Revision = d.int()
+	if d.err == nil && !r.Status.Valid() {
+		d.fail("run status " + string(r.Status))
+	}
+	return r, d.err
+}
+
+// memoryRecord is a memory as stored: the memory and the sequence number that orders it in its
+// scope index.
+type memoryRecord struct {
+	seq uint64
+	mem memory.Memory
+}
+
+func encodeMemory(rec *memoryRecord) []byte {
+	m := &rec.mem
+	e := encoder{b: make([]byte, 0, 128+len(m.Content))}
+	e.byte(memoryFormat)
+	e.uint(rec.seq)
+	e.str(m.ID)
+	e.str(m.Content)
+	e.str(m.Topic)
+	e.str(m.Group)
+	e.str(m.UserID)
+	e.strMap(m.Properties)
+	e.strMap(m.Metadata)
+	e.uint(uint64(len(m.Sources)))
+	for _, s := range m.Sources {
+		e.str(s.RunID)
+		e.int(int64(s.Input))
+		e.str(s.MessageID)
+	}
+	e.time(m.CreatedAt)
+	e.time(m.UpdatedAt)
+	e.time(m.EventTime)
+	e.int(int64(m.Version))
+	return e.b
+}
+
+func decodeMemory(b []byte) (memoryRecord, error) {
+	d := decoder{b: b}
+	if f := d.byte(); d.err == nil && f != memoryFormat {
+		return memoryRecord{}, fmt.Errorf("%w: unknown memory record format %d", errs.Corrupt, f)
+	}
+	var rec memoryRecord
+	rec.seq = d.uint()
+	m := &rec.mem
+	m.ID = d.str()
+	m.Content = d.str()
+	m.Topic = d.str()
+	m.Group = d.str()
+	m.UserID = d.str()
+	m.Properties = d.strMap()
+	m.Metadata = d.strMap()
+	if n := d.length(); n > 0 {
+		m.Sources = make([]memory.Source, n)
+		for i := range m.Sources {
+			m.Sources[i] = memory.Source{RunID: d.str(), Input: int(d.int()), MessageID: d.str()}
+		}
+	}
+	m.CreatedAt = d.time()
+	m.UpdatedAt = d.time()
+	m.EventTime = d.time()
+	m.Version = int(d.int())
+	return rec, d.err
+}

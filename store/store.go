@@ -1,0 +1,155 @@
+// Package store is everything in mnemo that touches bbolt: the buckets, the record encodings, the
+// indexes, and the one writer goroutine through which every write transaction passes.
+//
+// Writes are grouped: callers hand the writer a function, the writer runs every function that is
+// waiting in one bbolt transaction and commits once, so concurrent callers share one fsync (group
+// commit). Reads run in their own read transactions, concurrently with the writer.
+//
+// bbolt panics on some corrupt pages; every call into it recovers and returns an error wrapping
+// ErrCorrupt instead.
+package store
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	bolterrs "go.etcd.io/bbolt/errors"
+
+	"github.com/mnemohq/mnemo/internal/errs"
+	"github.com/mnemohq/mnemo/status"
+)
+
+// SchemaVersion is the version of the file layout this package writes. Open refuses files whose
+// version is higher.
+const SchemaVersion = 1
+
+// DefaultLockTimeout is how long Open waits for another process to release the file.
+const DefaultLockTimeout = time.Second
+
+// DefaultMaxBatch is the most write functions the writer puts in one transaction.
+const DefaultMaxBatch = 1024
+
+// Options configures Open. The zero value of each field means its default.
+type Options struct {
+	// LockTimeout bounds the wait for the file lock; default DefaultLockTimeout.
+	LockTimeout time.Duration
+	// MaxBatch bounds the write functions grouped in one transaction; default DefaultMaxBatch.
+	MaxBatch int
+	// OnRunChange is called, in commit order and from the writer goroutine, with every run a
+	// committed transaction changed. It must not block.
+	OnRunChange func(status.Run)
+	// Logger receives the writer's diagnostics; default discards them.
+	Logger *slog.Logger
+}
+
+// Store is an open mnemo file.
+type Store struct {
+	db     *bolt.DB
+	opts   Options
+	writer *writer
+}
+
+// Open opens or creates the file at path (mode 0600) and starts its writer. It returns an error
+// wrapping ErrLocked when another process holds the file past the lock timeout, ErrCorrupt when the
+// file is not a readable mnemo file, and ErrVersion when a newer mnemo wrote it.
+func Open(path string, opts Options) (s *Store, err error) {
+	if opts.LockTimeout <= 0 {
+		opts.LockTimeout = DefaultLockTimeout
+	}
+	if opts.MaxBatch <= 0 {
+		opts.MaxBatch = DefaultMaxBatch
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.OnRunChange == nil {
+		opts.OnRunChange = func(status.Run) {}
+	}
+	defer recoverCorrupt(&err)
+	db, err := bolt.Open(path, 0o600, &bolt.Options{
+		Timeout:      opts.LockTimeout,
+		FreelistType: bolt.FreelistMapType,
+		NoStatistics: true,
+	})
+	if err != nil {
+		return nil, openError(path, err)
+	}
+	s = &Store{db: db, opts: opts}
+	if err := s.init(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	s.writer = startWriter(s)
+	return s, nil
+}
+
+func openError(path string, err error) error {
+	switch {
+	case errors.Is(err, bolterrs.ErrTimeout):
+		return fmt.Errorf("open %s: %w (waited for the lock and gave up)", path, errs.Locked)
+	case errors.Is(err, bolterrs.ErrInvalid), errors.Is(err, bolterrs.ErrChecksum),
+		errors.Is(err, bolterrs.ErrVersionMismatch), errors.Is(err, bolterrs.ErrInvalidMapping):
+		return fmt.Errorf("open %s: %w: %v", path, errs.Corrupt, err)
+	}
+	return fmt.Errorf("open %s: %w", path, err)
+}
+
+// init creates the buckets of a new file and checks the schema version of an existing one.
+func (s *Store) init() error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		meta := tx.Bucket(bucketMeta)
+		if meta == nil {
+			empty := true
+			tx.ForEach(func([]byte, *bolt.Bucket) error { empty = false; return nil })
+			if !empty {
+				return fmt.Errorf("%w: %s holds bbolt buckets but is not a mnemo file", errs.Corrupt, s.db.Path())
+			}
+		}
+		for _, name := range allBuckets {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return fmt.Errorf("create bucket %s: %w", name, err)
+			}
+		}
+		meta = tx.Bucket(bucketMeta)
+		v := meta.Get([]byte("schema"))
+		switch {
+		case v == nil:
+			return meta.Put([]byte("schema"), []byte{SchemaVersion})
+		case len(v) != 1:
+			return fmt.Errorf("%w: schema version record", errs.Corrupt)
+		case v[0] > SchemaVersion:
+			return fmt.Errorf("%w: schema %d, this build reads up to %d", errs.Version, v[0], SchemaVersion)
+		}
+		return nil
+	})
+}
+
+// Close stops the writer once it has committed what it was handed, and closes the file.
+func (s *Store) Close() error {
+	s.writer.stop()
+	return s.db.Close()
+}
+
+// Path returns the file's path.
+func (s *Store) Path() string { return s.db.Path() }
+
+// view runs fn in a read transaction, turning a bbolt panic into ErrCorrupt and a closed database
+// into ErrClosed.
+func (s *Store) view(fn func(*bolt.Tx) error) (err error) {
+	defer recoverCorrupt(&err)
+	err = s.db.View(fn)
+	if errors.Is(err, bolterrs.ErrDatabaseNotOpen) {
+		return errs.Closed
+	}
+	return err
+}
+
+// recoverCorrupt turns a panic from bbolt into an error wrapping ErrCorrupt.
+func recoverCorrupt(err *error) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("%w: bbolt panicked: %v", errs.Corrupt, r)
+	}
+}
