@@ -1,0 +1,53 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/mnemohq/mnemo/internal/errs"
+)
+
+// retry calls fn until it succeeds, fails permanently, ctx ends, or attempts are exhausted, waiting
+// backoff, 2*backoff, 4*backoff ... between attempts on the executor's clock. A panic in fn (a
+// user's extractor, say) becomes a permanent error rather than escaping.
+func (x *Executor) retry(ctx context.Context, fn func(context.Context) error) error {
+	delay := x.cfg.Backoff
+	for attempt := 1; ; attempt++ {
+		err := callSafely(ctx, fn)
+		if err == nil || !retryable(err) || ctx.Err() != nil || attempt >= x.cfg.MaxAttempts {
+			if err != nil && attempt > 1 && retryable(err) && ctx.Err() == nil {
+				err = fmt.Errorf("after %d attempts: %w", attempt, err)
+			}
+			return err
+		}
+		x.cfg.Logger.Debug("mnemo: retrying", "attempt", attempt, "delay", delay, "err", err)
+		select {
+		case <-x.cfg.Clock.After(delay):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		delay = min(2*delay, time.Minute)
+	}
+}
+
+func callSafely(ctx context.Context, fn func(context.Context) error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = Permanent(fmt.Errorf("panic: %v", r))
+		}
+	}()
+	return fn(ctx)
+}
+
+// retryable reports whether trying again might succeed: not for errors marked permanent, nor for the
+// engine's own verdicts (bad input, a conflict, a closed engine, a missing or corrupt record).
+func retryable(err error) bool {
+	for _, final := range []error{ErrPermanent, errs.InvalidInput, errs.Conflict, errs.Closed, errs.NotFound, errs.Corrupt, errs.Version} {
+		if errors.Is(err, final) {
+			return false
+		}
+	}
+	return true
+}

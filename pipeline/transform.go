@@ -1,0 +1,78 @@
+package pipeline
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/mnemohq/mnemo/memory"
+	"github.com/mnemohq/mnemo/store"
+)
+
+// transform normalises the facts of a batch and merges duplicates within it. Two facts are duplicates
+// when their contents are equal after store.NormalizeContent (case, punctuation and spacing aside), or
+// when they hold the same set of words in another order. The first keeps its place and gains the
+// other's sources, and the earlier of their event times; a later fact with another topic is kept apart.
+// It runs in O(n log n) for n facts, however large the input.
+func transform(in *batch) *batch {
+	out := &batch{Inputs: in.Inputs, Failures: in.Failures, Facts: make([]memory.Fact, 0, len(in.Facts))}
+	seen := make(map[string]int, 2*len(in.Facts)) // dedupe key -> index in out.Facts
+	for _, f := range in.Facts {
+		f.Content = collapseSpace(f.Content)
+		f.Topic = strings.TrimSpace(f.Topic)
+		norm := store.NormalizeContent(f.Content)
+		if norm == "" {
+			continue // punctuation or whitespace only: nothing to remember
+		}
+		keys := []string{f.Topic + "\x00" + norm, f.Topic + "\x00" + wordSet(norm)}
+		if i, dup := firstSeen(seen, keys); dup {
+			merge(&out.Facts[i], f)
+			continue
+		}
+		for _, k := range keys {
+			seen[k] = len(out.Facts)
+		}
+		out.Facts = append(out.Facts, f)
+	}
+	return out
+}
+
+func firstSeen(seen map[string]int, keys []string) (int, bool) {
+	for _, k := range keys {
+		if i, ok := seen[k]; ok {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+func merge(into *memory.Fact, dup memory.Fact) {
+	for _, s := range dup.Sources {
+		if !slices.Contains(into.Sources, s) {
+			into.Sources = append(into.Sources, s)
+		}
+	}
+	into.EventTime = earliest(into.EventTime, dup.EventTime)
+}
+
+func earliest(a, b time.Time) time.Time {
+	switch {
+	case a.IsZero():
+		return b
+	case b.IsZero() || a.Before(b):
+		return a
+	}
+	return b
+}
+
+// wordSet is the sorted set of a normalised content's words.
+func wordSet(norm string) string {
+	words := strings.Fields(norm)
+	slices.Sort(words)
+	return strings.Join(slices.Compact(words), " ")
+}
+
+// collapseSpace trims s and turns every run of whitespace into one space.
+func collapseSpace(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
