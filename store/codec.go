@@ -23,12 +23,15 @@ func (e *encoder) byte(v byte)   { e.b = append(e.b, v) }
 func (e *encoder) int(v int64)   { e.b = binary.AppendVarint(e.b, v) }
 func (e *encoder) uint(v uint64) { e.b = binary.AppendUvarint(e.b, v) }
 func (e *encoder) str(s string)  { e.uint(uint64(len(s))); e.b = append(e.b, s...) }
+
+// time writes nanoseconds since 1970 as 8 fixed bytes (0 for the zero time): timestamps are large
+// numbers, which a varint would spend 9 bytes and a loop on.
 func (e *encoder) time(t time.Time) {
-	if t.IsZero() {
-		e.int(0)
-		return
+	var ns int64
+	if !t.IsZero() {
+		ns = t.UnixNano()
 	}
-	e.int(t.UnixNano())
+	e.b = binary.LittleEndian.AppendUint64(e.b, uint64(ns))
 }
 
 func (e *encoder) strs(ss []string) {
@@ -47,11 +50,15 @@ func (e *encoder) strMap(m map[string]string) {
 	}
 }
 
-// decoder reads fields back. The first error sticks; later reads return zero values.
+// decoder reads fields back. It copies the record into one string once and slices every string field
+// out of it, so decoding a record costs one allocation for all its strings. The first error sticks;
+// later reads return zero values.
 type decoder struct {
-	b   []byte
+	src string // the record; fields are read from its front
 	err error
 }
+
+func newDecoder(b []byte) decoder { return decoder{src: string(b)} }
 
 func (d *decoder) fail(what string) {
 	if d.err == nil {
@@ -60,25 +67,12 @@ func (d *decoder) fail(what string) {
 }
 
 func (d *decoder) byte() byte {
-	if d.err != nil || len(d.b) < 1 {
+	if d.err != nil || len(d.src) < 1 {
 		d.fail("byte")
 		return 0
 	}
-	v := d.b[0]
-	d.b = d.b[1:]
-	return v
-}
-
-func (d *decoder) int() int64 {
-	if d.err != nil {
-		return 0
-	}
-	v, n := binary.Varint(d.b)
-	if n <= 0 {
-		d.fail("varint")
-		return 0
-	}
-	d.b = d.b[n:]
+	v := d.src[0]
+	d.src = d.src[1:]
 	return v
 }
 
@@ -86,12 +80,33 @@ func (d *decoder) uint() uint64 {
 	if d.err != nil {
 		return 0
 	}
-	v, n := binary.Uvarint(d.b)
-	if n <= 0 {
-		d.fail("uvarint")
-		return 0
+	if len(d.src) > 0 && d.src[0] < 0x80 { // one byte: most lengths and counts
+		v := uint64(d.src[0])
+		d.src = d.src[1:]
+		return v
 	}
-	d.b = d.b[n:]
+	var v uint64
+	for i := 0; i < len(d.src) && i < binary.MaxVarintLen64; i++ {
+		c := d.src[i]
+		if c < 0x80 {
+			if i == binary.MaxVarintLen64-1 && c > 1 {
+				break // overflows 64 bits
+			}
+			d.src = d.src[i+1:]
+			return v | uint64(c)<<(7*i)
+		}
+		v |= uint64(c&0x7f) << (7 * i)
+	}
+	d.fail("uvarint")
+	return 0
+}
+
+func (d *decoder) int() int64 {
+	u := d.uint()
+	v := int64(u >> 1) // zig-zag, as binary.AppendVarint writes
+	if u&1 != 0 {
+		v = ^v
+	}
 	return v
 }
 
@@ -99,7 +114,7 @@ func (d *decoder) uint() uint64 {
 // make the decoder allocate gigabytes.
 func (d *decoder) length() int {
 	n := d.uint()
-	if d.err == nil && n > uint64(len(d.b)) {
+	if d.err == nil && n > uint64(len(d.src)) {
 		d.fail("length")
 		return 0
 	}
@@ -111,13 +126,20 @@ func (d *decoder) str() string {
 	if d.err != nil {
 		return ""
 	}
-	s := string(d.b[:n])
-	d.b = d.b[n:]
+	s := d.src[:n]
+	d.src = d.src[n:]
 	return s
 }
 
 func (d *decoder) time() time.Time {
-	v := d.int()
+	if d.err != nil || len(d.src) < 8 {
+		d.fail("time")
+		return time.Time{}
+	}
+	s := d.src
+	v := int64(uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56)
+	d.src = s[8:]
 	if v == 0 {
 		return time.Time{}
 	}

@@ -78,3 +78,34 @@ func FuzzDecodeRecords(f *testing.F) {
 		decodeMemory(b)
 	})
 }
+
+func TestVarintsRoundTrip(t *testing.T) {
+	t.Parallel()
+	ints := []int64{0, 1, -1, 63, -64, 64, 1 << 40, -(1 << 40), 1<<63 - 1, -1 << 63}
+	uints := []uint64{0, 1, 127, 128, 1<<63 + 5, 1<<64 - 1}
+	var e encoder
+	for _, v := range ints {
+		e.int(v)
+	}
+	for _, v := range uints {
+		e.uint(v)
+	}
+	d := newDecoder(e.b)
+	for _, want := range ints {
+		if got := d.int(); got != want {
+			t.Fatalf("int %d decoded as %d", want, got)
+		}
+	}
+	for _, want := range uints {
+		if got := d.uint(); got != want {
+			t.Fatalf("uint %d decoded as %d", want, got)
+		}
+	}
+	if d.err != nil || d.src != "" {
+		t.Fatalf("leftover %q, err %v", d.src, d.err)
+	}
+	over := newDecoder([]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02})
+	if over.uint(); !errors.Is(over.err, errs.Corrupt) {
+		t.Fatal("a varint over 64 bits decoded")
+	}
+}

@@ -37,7 +37,6 @@ func encodeRun(r *status.Run) []byte {
 		}
 	}
 	e.int(int64(r.MemoriesCreated))
-	e.strs(r.MemoryIDs)
 	e.str(r.Error)
 	e.time(r.CreatedAt)
 	e.time(r.StartedAt)
@@ -48,7 +47,7 @@ func encodeRun(r *status.Run) []byte {
 }
 
 func decodeRun(b []byte) (status.Run, error) {
-	d := decoder{b: b}
+	d := newDecoder(b)
 	if f := d.byte(); d.err == nil && f != runFormat {
 		return status.Run{}, fmt.Errorf("%w: unknown run record format %d", errs.Corrupt, f)
 	}
@@ -74,7 +73,13 @@ func decodeRun(b []byte) (status.Run, error) {
 		}
 	}
 	r.MemoriesCreated = int(d.int())
-	r.MemoryIDs = d.strs()
+	if n := len(r.CommittedOperations.Created); n > 0 {
+		// MemoryIDs names the created memories: it is derived, not stored.
+		r.MemoryIDs = make([]string, n)
+		for i, op := range r.CommittedOperations.Created {
+			r.MemoryIDs[i] = op.MemoryID
+		}
+	}
 	r.Error = d.str()
 	r.CreatedAt = d.time()
 	r.StartedAt = d.time()
@@ -120,7 +125,7 @@ func encodeMemory(rec *memoryRecord) []byte {
 }
 
 func decodeMemory(b []byte) (memoryRecord, error) {
-	d := decoder{b: b}
+	d := newDecoder(b)
 	if f := d.byte(); d.err == nil && f != memoryFormat {
 		return memoryRecord{}, fmt.Errorf("%w: unknown memory record format %d", errs.Corrupt, f)
 	}

@@ -1,0 +1,198 @@
+// Package mnemo is an embedded memory engine for LLM agents. An application opens a file, adds text,
+// conversations or pre-extracted facts, and gets a run ID back at once; worker goroutines extract
+// memories from the input, de-duplicate them and commit them to the file, and the application follows
+// the run with plain function calls (Runs.Get, Wait, Watch) and reads the memories back.
+//
+// See the README for the guarantees: an accepted add is durable, a run is never lost, nothing is half
+// committed, and failures are visible.
+package mnemo
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/mnemohq/mnemo/clock"
+	"github.com/mnemohq/mnemo/pipeline"
+	"github.com/mnemohq/mnemo/pipeline/rules"
+	"github.com/mnemohq/mnemo/status"
+	"github.com/mnemohq/mnemo/store"
+)
+
+// Defaults for Options.
+const (
+	// DefaultLockTimeout is how long Open waits for another process to release the file.
+	DefaultLockTimeout = time.Second
+	// DefaultShutdownTimeout is how long Close lets running steps finish.
+	DefaultShutdownTimeout = 5 * time.Second
+)
+
+// Options configures an engine. A nil *Options, and the zero value of each field, mean the defaults:
+//
+//	Workers          runtime.GOMAXPROCS(0)
+//	Pipeline         pipeline.Default(): extract -> transform -> commit
+//	Extractor        rules.Extractor{}: offline and deterministic
+//	Clock            the wall clock
+//	Logger           discards
+//	LockTimeout      DefaultLockTimeout (1 s)
+//	ShutdownTimeout  DefaultShutdownTimeout (5 s)
+//	MaxAttempts      pipeline.DefaultMaxAttempts (3)
+//	RetryBackoff     pipeline.DefaultBackoff (200 ms, doubling)
+type Options struct {
+	// Workers is how many runs go through the pipeline at once.
+	Workers int
+	// Pipeline is the steps every add goes through.
+	Pipeline *pipeline.Pipeline
+	// Extractor turns text and conversations into candidate facts.
+	Extractor Extractor
+	// Clock supplies every timestamp and times every backoff; tests pass a clock.Fake.
+	Clock Clock
+	// Logger receives diagnostics: retries, recovered runs, failures to record a failure.
+	Logger *slog.Logger
+	// LockTimeout bounds the wait for a file another process holds; then Open returns ErrLocked.
+	LockTimeout time.Duration
+	// ShutdownTimeout bounds how long Close lets running steps finish before cancelling them.
+	ShutdownTimeout time.Duration
+	// MaxAttempts bounds the tries of a step that fails with a transient error.
+	MaxAttempts int
+	// RetryBackoff is the wait before the second try; it doubles after each further failure.
+	RetryBackoff time.Duration
+}
+
+// Engine is an open mnemo file with its workers. Its methods are safe for concurrent use.
+type Engine struct {
+	// Memories adds, reads, lists and deletes memories.
+	Memories *MemoryService
+	// Runs looks up, waits for and watches runs.
+	Runs *RunService
+
+	opts   Options
+	store  *store.Store
+	hub    *status.Hub
+	exec   *pipeline.Executor
+	closed atomic.Bool
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// Open opens the mnemo file at path, creating it (mode 0600) if it does not exist, and starts the
+// workers. Runs that a previous process left queued or running resume at once, from the step after
+// their last finished one.
+//
+// It returns an error wrapping ErrLocked if another process holds the file past LockTimeout,
+// ErrCorrupt if the file is not a readable mnemo file, ErrVersion if a newer mnemo wrote it, and
+// ErrInvalidInput for bad options.
+func Open(path string, opts *Options) (*Engine, error) {
+	o, err := resolveOptions(opts)
+	if err != nil {
+		return nil, err
+	}
+	if path == "" {
+		return nil, invalid("path", "empty")
+	}
+	hub := status.NewHub()
+	st, err := store.Open(path, store.Options{LockTimeout: o.LockTimeout, OnRunChange: hub.Publish, Logger: o.Logger})
+	if err != nil {
+		return nil, err
+	}
+	e := &Engine{opts: o, store: st, hub: hub}
+	e.exec = pipeline.NewExecutor(pipeline.Config{
+		Store: st, Pipeline: o.Pipeline, Extractor: o.Extractor, Clock: o.Clock, Logger: o.Logger,
+		Workers: o.Workers, MaxAttempts: o.MaxAttempts, Backoff: o.RetryBackoff,
+	})
+	e.Memories = &MemoryService{e: e}
+	e.Runs = &RunService{e: e}
+	queued, err := st.RecoverInterrupted(func(r *Run) { r.UpdatedAt = e.now() })
+	if err != nil {
+		st.Close()
+		return nil, fmt.Errorf("open %s: recover runs: %w", path, err)
+	}
+	if len(queued) > 0 {
+		o.Logger.Info("mnemo: resuming runs", "count", len(queued))
+	}
+	e.exec.Start()
+	e.exec.Enqueue(queued...)
+	return e, nil
+}
+
+func resolveOptions(opts *Options) (Options, error) {
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	switch {
+	case o.Workers < 0:
+		return o, invalid("Options.Workers", "%d is negative", o.Workers)
+	case o.LockTimeout < 0:
+		return o, invalid("Options.LockTimeout", "%v is negative", o.LockTimeout)
+	case o.ShutdownTimeout < 0:
+		return o, invalid("Options.ShutdownTimeout", "%v is negative", o.ShutdownTimeout)
+	case o.MaxAttempts < 0:
+		return o, invalid("Options.MaxAttempts", "%d is negative", o.MaxAttempts)
+	case o.RetryBackoff < 0:
+		return o, invalid("Options.RetryBackoff", "%v is negative", o.RetryBackoff)
+	}
+	if o.Workers == 0 {
+		o.Workers = runtime.GOMAXPROCS(0)
+	}
+	if o.Pipeline == nil {
+		o.Pipeline = pipeline.Default()
+	}
+	if err := o.Pipeline.Validate(); err != nil {
+		return o, fmt.Errorf("Options.Pipeline: %w", err)
+	}
+	if o.Extractor == nil {
+		o.Extractor = rules.Extractor{}
+	}
+	if o.Clock == nil {
+		o.Clock = clock.Real{}
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.LockTimeout == 0 {
+		o.LockTimeout = DefaultLockTimeout
+	}
+	if o.ShutdownTimeout == 0 {
+		o.ShutdownTimeout = DefaultShutdownTimeout
+	}
+	return o, nil
+}
+
+// Close stops taking work, lets the steps under way finish within Options.ShutdownTimeout, wakes
+// every Wait and Watch, and closes the file. Runs not finished stay in the file and resume at the
+// next Open. Calls after Close return ErrClosed; Close itself may be called more than once.
+func (e *Engine) Close() error {
+	e.closeOnce.Do(func() {
+		e.closed.Store(true)
+		ctx, cancel := context.WithTimeout(context.Background(), e.opts.ShutdownTimeout)
+		if err := e.exec.Stop(ctx); err != nil {
+			e.opts.Logger.Warn("mnemo: close: steps still running at the deadline were cancelled; their runs resume at the next Open")
+		}
+		cancel()
+		e.hub.Close()
+		e.closeErr = e.store.Close()
+	})
+	return e.closeErr
+}
+
+// Path returns the path of the engine's file.
+func (e *Engine) Path() string { return e.store.Path() }
+
+// begin is the gate of every public call: a usable context and an open engine.
+func (e *Engine) begin(ctx context.Context) error {
+	if err := checkContext(ctx); err != nil {
+		return err
+	}
+	if e.closed.Load() {
+		return ErrClosed
+	}
+	return nil
+}
+
+func (e *Engine) now() time.Time { return e.opts.Clock.Now().UTC().Round(0) }

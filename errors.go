@@ -1,0 +1,47 @@
+package mnemo
+
+import (
+	"fmt"
+
+	"github.com/mnemohq/mnemo/internal/errs"
+)
+
+// Sentinel errors. Every error a call returns wraps at most one of them; test with errors.Is.
+var (
+	// ErrNotFound is returned when no run or memory has the given ID.
+	ErrNotFound = errs.NotFound
+	// ErrInvalidInput is returned for a malformed, empty, oversized or out-of-range argument; the
+	// error names the field (see FieldError).
+	ErrInvalidInput = errs.InvalidInput
+	// ErrConflict is returned when a write contradicts what is stored: a document ID added before,
+	// or a run that moved on since it was read.
+	ErrConflict = errs.Conflict
+	// ErrClosed is returned by every call on a closed engine, and by waits that Close interrupted.
+	ErrClosed = errs.Closed
+	// ErrLocked is returned by Open when another process holds the file past Options.LockTimeout.
+	ErrLocked = errs.Locked
+	// ErrCorrupt is returned when the file cannot be read as a mnemo file: a damaged page, a
+	// truncated record, or a bbolt file of some other program.
+	ErrCorrupt = errs.Corrupt
+	// ErrVersion is returned by Open for a file written by a newer version of mnemo.
+	ErrVersion = errs.Version
+)
+
+// FieldError is the error returned for bad input: it names the offending field, in the path form
+// hosted APIs use ("messages[2].role"), and says what is wrong. It wraps ErrInvalidInput.
+type FieldError struct {
+	Field  string
+	Reason string
+}
+
+// Error returns "mnemo: invalid input: <field>: <reason>".
+func (e *FieldError) Error() string {
+	return fmt.Sprintf("%v: %s: %s", errs.InvalidInput, e.Field, e.Reason)
+}
+
+// Unwrap returns ErrInvalidInput.
+func (e *FieldError) Unwrap() error { return errs.InvalidInput }
+
+func invalid(field, format string, args ...any) error {
+	return &FieldError{Field: field, Reason: fmt.Sprintf(format, args...)}
+}

@@ -1,0 +1,166 @@
+package mnemo
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
+
+	"github.com/google/uuid"
+
+	"github.com/mnemohq/mnemo/store"
+)
+
+// AddOptions scopes and labels an add. The zero value adds to DefaultGroup with no user.
+type AddOptions struct {
+	// UserID scopes the memories to a user. It compares case-insensitively, as in Engram.
+	UserID string
+	// Group scopes the memories to a group; DefaultGroup when empty.
+	Group string
+	// Properties are custom scope keys, such as conversation_id: memories carry them, and listings
+	// filter on them.
+	Properties map[string]string
+	// DocumentID is an idempotency key within the group and user: adding it again fails with an
+	// error wrapping ErrConflict that names the run which added it first.
+	DocumentID string
+	// Metadata is copied onto every memory the add creates.
+	Metadata map[string]string
+}
+
+// ListOptions selects a page of memories. Group and UserID name one scope, strictly: memories of
+// another group or user never appear (an empty UserID is the scope of memories with no user; an empty
+// Group is DefaultGroup). Properties must all match; Topics, when given, must include the memory's.
+type ListOptions struct {
+	UserID     string
+	Group      string
+	Properties map[string]string
+	Topics     []string
+	// Limit is the page size: DefaultListLimit when 0, at most MaxListLimit.
+	Limit int
+	// Cursor is the Next of the previous page; empty for the first.
+	Cursor string
+}
+
+// MemoryPage is one page of memories, in the order they were committed.
+type MemoryPage struct {
+	Memories []Memory `json:"memories"`
+	// Total is how many memories match the listing, across every page.
+	Total int `json:"total"`
+	// Next is the cursor of the next page; empty on the last page.
+	Next string `json:"next,omitempty"`
+}
+
+// MemoryService is the engine's memories: Engine.Memories.
+type MemoryService struct{ e *Engine }
+
+// Add records input for extraction and returns its run at once, status queued. It returns only
+// after the run and its input are durably committed to the file (concurrent adds share one commit),
+// so an accepted run is never lost: if the process dies, the next Open resumes it. Follow the run
+// with Engine.Runs.
+//
+// Errors wrap ErrInvalidInput (a FieldError naming the field) for bad input or options, ErrConflict
+// for a DocumentID already added in the scope, and ErrClosed after Close.
+func (s *MemoryService) Add(ctx context.Context, in Input, opts *AddOptions) (*Run, error) {
+	e := s.e
+	if err := e.begin(ctx); err != nil {
+		return nil, err
+	}
+	if in == nil {
+		return nil, invalid("input", "nil")
+	}
+	p := in.payload()
+	if err := checkPayload(&p); err != nil {
+		return nil, err
+	}
+	var o AddOptions
+	if opts != nil {
+		o = *opts
+	}
+	if err := checkAddOptions(&o); err != nil {
+		return nil, err
+	}
+	start, err := e.opts.Pipeline.StartingStep(p.Type)
+	if err != nil {
+		return nil, fmt.Errorf("input: %w", err)
+	}
+	id, err := uuid.NewV7()
+	if err != nil {
+		return nil, fmt.Errorf("add: new run id: %w", err)
+	}
+	data, err := json.Marshal(p)
+	if err != nil {
+		return nil, fmt.Errorf("add: encode input: %w", err)
+	}
+	now := e.now()
+	run, err := e.store.CreateRun(Run{
+		ID: id.String(), Status: Queued, Group: o.Group, UserID: o.UserID,
+		Properties: maps.Clone(o.Properties), DocumentID: o.DocumentID, Metadata: maps.Clone(o.Metadata),
+		InputType: p.Type, Steps: e.opts.Pipeline.Names(), StartingStep: start, Step: start,
+		CreatedAt: now, UpdatedAt: now,
+	}, data)
+	if err != nil {
+		return nil, fmt.Errorf("add: %w", err)
+	}
+	e.exec.Enqueue(run.ID)
+	return &run, nil
+}
+
+// Get returns the memory with the given ID, or an error wrapping ErrNotFound.
+func (s *MemoryService) Get(ctx context.Context, id string) (*Memory, error) {
+	if err := s.e.begin(ctx); err != nil {
+		return nil, err
+	}
+	m, err := s.e.store.Memory(id)
+	if err != nil {
+		return nil, err
+	}
+	return &m, nil
+}
+
+// List returns a page of the memories of one scope, oldest first, with the total that match.
+func (s *MemoryService) List(ctx context.Context, opts *ListOptions) (*MemoryPage, error) {
+	if err := s.e.begin(ctx); err != nil {
+		return nil, err
+	}
+	var o ListOptions
+	if opts != nil {
+		o = *opts
+	}
+	if o.Group == "" {
+		o.Group = DefaultGroup
+	}
+	if err := checkPage(&o.Limit); err != nil {
+		return nil, err
+	}
+	for _, f := range []struct{ name, v string }{{"user_id", o.UserID}, {"group", o.Group}, {"cursor", o.Cursor}} {
+		if err := checkLabel(f.name, f.v, false); err != nil {
+			return nil, err
+		}
+	}
+	if err := checkProperties("properties", o.Properties); err != nil {
+		return nil, err
+	}
+	for i, t := range o.Topics {
+		if err := checkLabel(fmt.Sprintf("topics[%d]", i), t, false); err != nil {
+			return nil, err
+		}
+	}
+	page, err := s.e.store.ListMemories(store.MemoryFilter{
+		Scope: store.Scope{Group: o.Group, UserID: o.UserID}, Properties: o.Properties, Topics: o.Topics,
+	}, o.Cursor, o.Limit)
+	if err != nil {
+		return nil, err
+	}
+	if page.Memories == nil {
+		page.Memories = []Memory{}
+	}
+	return &MemoryPage{Memories: page.Memories, Total: page.Total, Next: page.Next}, nil
+}
+
+// Delete removes the memory with the given ID, or returns an error wrapping ErrNotFound.
+func (s *MemoryService) Delete(ctx context.Context, id string) error {
+	if err := s.e.begin(ctx); err != nil {
+		return err
+	}
+	return s.e.store.DeleteMemory(id)
+}

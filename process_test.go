@@ -1,0 +1,186 @@
+package mnemo_test
+
+import (
+	"bufio"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/mnemohq/mnemo"
+)
+
+var crashIterations = flag.Int("crash.iterations", 20, "how many times TestCrashLosesNothing kills and recovers a writer")
+
+// The child processes of these tests are this test binary, run again with MNEMO_CHILD set.
+const childEnv = "MNEMO_CHILD"
+
+// TestChildProcess is not a test: it is the body of the child processes the tests below start.
+func TestChildProcess(t *testing.T) {
+	role := os.Getenv(childEnv)
+	if role == "" {
+		t.Skip("run as a child process only")
+	}
+	path := os.Getenv("MNEMO_CHILD_DB")
+	eng, err := mnemo.Open(path, &mnemo.Options{Workers: 2})
+	if err != nil {
+		fmt.Println("open failed:", err)
+		os.Exit(2)
+	}
+	switch role {
+	case "hold":
+		// Hold the file until the parent closes our stdin.
+		fmt.Println("ready")
+		io.Copy(io.Discard, os.Stdin)
+	case "add":
+		// Add runs until killed, printing each run ID once Add has returned (the run is accepted).
+		ctx := t.Context()
+		nonce := rand.Uint64() // distinguishes this child's facts from every other child's
+		for i := 0; ; i++ {
+			run, err := eng.Memories.Add(ctx, mnemo.Text(fmt.Sprintf("Crash fact %d of child %x. It has a second sentence %d-%x.", i, nonce, i, nonce)),
+				&mnemo.AddOptions{UserID: "crash"})
+			if err != nil {
+				fmt.Println("add failed:", err)
+				os.Exit(2)
+			}
+			fmt.Println(run.ID)
+		}
+	}
+	eng.Close()
+	os.Exit(0)
+}
+
+func child(t *testing.T, role, path string) (*exec.Cmd, *bufio.Scanner, io.WriteCloser) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestChildProcess$", "-test.count=1")
+	cmd.Env = append(os.Environ(), childEnv+"="+role, "MNEMO_CHILD_DB="+path)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	return cmd, bufio.NewScanner(stdout), stdin
+}
+
+// TestSecondProcessGetsErrLocked opens a file that another process holds: Open must give up after
+// LockTimeout with ErrLocked, and succeed once the other process has let go.
+func TestSecondProcessGetsErrLocked(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "locked.db")
+	cmd, out, stdin := child(t, "hold", path)
+	if !out.Scan() || out.Text() != "ready" {
+		t.Fatalf("child said %q", out.Text())
+	}
+	_, err := mnemo.Open(path, &mnemo.Options{LockTimeout: 100 * time.Millisecond})
+	if !errors.Is(err, mnemo.ErrLocked) {
+		t.Fatalf("Open while another process holds the file: %v, want ErrLocked", err)
+	}
+	stdin.Close()
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("child: %v", err)
+	}
+	eng, err := mnemo.Open(path, &mnemo.Options{LockTimeout: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatalf("Open after the other process closed: %v", err)
+	}
+	eng.Close()
+}
+
+// TestCrashLosesNothing kills a process that is adding runs with SIGKILL at a random moment, reopens
+// the file, and checks the guarantees: every run whose ID the child printed (Add had returned) reaches
+// completed, and no memory exists twice. It repeats -crash.iterations times on one file, so later
+// iterations also recover the leftovers of earlier ones.
+func TestCrashLosesNothing(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "crash.db")
+	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
+	var accepted []string
+	for iter := range *crashIterations {
+		cmd, out, _ := child(t, "add", path)
+		killAfter := 1 + rng.IntN(60)
+		for {
+			if !out.Scan() {
+				t.Fatalf("iteration %d: child stopped printing: %v", iter, out.Err())
+			}
+			line := out.Text()
+			if strings.Contains(line, "failed") {
+				t.Fatalf("iteration %d: child: %s", iter, line)
+			}
+			accepted = append(accepted, line)
+			if killAfter--; killAfter == 0 {
+				break
+			}
+		}
+		if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+		cmd.Wait()
+	}
+
+	eng := open(t, path, nil)
+	seenRun := map[string]bool{}
+	for _, id := range accepted {
+		r := wait(t, eng, id)
+		if r.Status != mnemo.Completed {
+			t.Fatalf("accepted run %s ended %s: %s", id, r.Status, r.Error)
+		}
+		seenRun[id] = true
+	}
+	// Every memory of the scope exactly once: no content twice, and each completed run's memories
+	// present. Runs that were accepted but killed before their ID was printed may add more.
+	page, err := eng.Memories.List(ctxT(t), &mnemo.ListOptions{UserID: "crash", Limit: mnemo.MaxListLimit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := page.Memories
+	for page.Next != "" {
+		page, err = eng.Memories.List(ctxT(t), &mnemo.ListOptions{UserID: "crash", Limit: mnemo.MaxListLimit, Cursor: page.Next})
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, page.Memories...)
+	}
+	byContent := map[string]string{}
+	byID := map[string]bool{}
+	for _, m := range all {
+		if prev, dup := byContent[m.Content]; dup {
+			t.Fatalf("memory %q exists twice: %s and %s", m.Content, prev, m.ID)
+		}
+		byContent[m.Content] = m.ID
+		byID[m.ID] = true
+	}
+	for id := range seenRun {
+		r, _ := eng.Runs.Get(ctxT(t), id)
+		if r.MemoriesCreated != 2 {
+			t.Fatalf("run %s created %d memories, want 2", id, r.MemoriesCreated)
+		}
+		for _, mid := range r.MemoryIDs {
+			if !byID[mid] {
+				t.Fatalf("run %s names memory %s, which is missing", id, mid)
+			}
+		}
+	}
+	if len(all) < 2*len(accepted) {
+		t.Fatalf("%d memories for %d accepted runs", len(all), len(accepted))
+	}
+	t.Logf("%d kills, %d accepted runs, %d memories", *crashIterations, len(accepted), len(all))
+}

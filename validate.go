@@ -1,0 +1,189 @@
+package mnemo
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/mnemohq/mnemo/memory"
+	"github.com/mnemohq/mnemo/pipeline"
+)
+
+// checkContext refuses a nil context: every call that can block takes one.
+func checkContext(ctx context.Context) error {
+	if ctx == nil {
+		return invalid("ctx", "nil context")
+	}
+	return ctx.Err()
+}
+
+// checkText checks a content: valid UTF-8 and, unless empty is allowed, not blank.
+func checkText(field, s string, allowEmpty bool) error {
+	if !utf8.ValidString(s) {
+		return invalid(field, "not valid UTF-8")
+	}
+	if !allowEmpty && strings.TrimSpace(s) == "" {
+		return invalid(field, "empty")
+	}
+	return nil
+}
+
+// checkLabel checks an identifier or label: valid UTF-8, within MaxFieldBytes, and (when required)
+// not blank.
+func checkLabel(field, s string, required bool) error {
+	switch {
+	case !utf8.ValidString(s):
+		return invalid(field, "not valid UTF-8")
+	case len(s) > MaxFieldBytes:
+		return invalid(field, "%d bytes exceed the limit of %d", len(s), MaxFieldBytes)
+	case required && strings.TrimSpace(s) == "":
+		return invalid(field, "empty")
+	}
+	return nil
+}
+
+func checkProperties(field string, m map[string]string) error {
+	if len(m) > MaxMapEntries {
+		return invalid(field, "%d entries exceed the limit of %d", len(m), MaxMapEntries)
+	}
+	for k, v := range m {
+		if err := checkLabel(field+" key", k, true); err != nil {
+			return err
+		}
+		if err := checkLabel(fmt.Sprintf("%s[%q]", field, k), v, false); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func checkMetadata(m map[string]string) error {
+	if len(m) > MaxMapEntries {
+		return invalid("metadata", "%d entries exceed the limit of %d", len(m), MaxMapEntries)
+	}
+	size := 0
+	for k, v := range m {
+		if err := checkLabel("metadata key", k, true); err != nil {
+			return err
+		}
+		if err := checkText(fmt.Sprintf("metadata[%q]", k), v, true); err != nil {
+			return err
+		}
+		size += len(k) + len(v)
+	}
+	if size > MaxMetadataBytes {
+		return invalid("metadata", "%d bytes exceed the limit of %d", size, MaxMetadataBytes)
+	}
+	return nil
+}
+
+// checkPayload checks an input's parts, counts its bytes against MaxInputBytes, and returns the
+// first problem found.
+func checkPayload(p *pipeline.Payload) error {
+	var parts, size int
+	switch p.Type {
+	case InputString:
+		parts = len(p.Texts)
+		for i, t := range p.Texts {
+			if err := checkText(fmt.Sprintf("contents[%d]", i), t, false); err != nil {
+				return err
+			}
+			size += len(t)
+		}
+	case InputConversation:
+		parts = len(p.Messages)
+		var err error
+		if size, err = checkMessages(p.Messages); err != nil {
+			return err
+		}
+	case InputPreExtracted:
+		parts = len(p.Items)
+		for i, it := range p.Items {
+			if err := checkText(fmt.Sprintf("items[%d].content", i), it.Content, false); err != nil {
+				return err
+			}
+			if err := checkLabel(fmt.Sprintf("items[%d].topic", i), it.Topic, false); err != nil {
+				return err
+			}
+			size += len(it.Content)
+		}
+	default:
+		return invalid("input", "unknown input type %q", p.Type)
+	}
+	field := map[InputType]string{InputString: "contents", InputConversation: "messages", InputPreExtracted: "items"}[p.Type]
+	switch {
+	case parts == 0:
+		return invalid(field, "at least one is required")
+	case parts > MaxInputParts:
+		return invalid(field, "%d exceed the limit of %d", parts, MaxInputParts)
+	case size > MaxInputBytes:
+		return invalid(field, "%d bytes of content exceed the limit of %d for one add", size, MaxInputBytes)
+	}
+	return nil
+}
+
+// checkMessages checks a conversation and returns its content size. Assistant and tool messages may
+// be empty (they may have carried only tool calls), but not every message.
+func checkMessages(msgs []memory.Message) (int, error) {
+	size := 0
+	ids := make(map[string]int, len(msgs))
+	for i, m := range msgs {
+		field := fmt.Sprintf("messages[%d]", i)
+		if !memory.ValidRole(m.Role) {
+			return 0, invalid(field+".role", "unknown role %q (want user, assistant, system, tool or developer)", m.Role)
+		}
+		emptyOK := m.Role == memory.RoleAssistant || m.Role == memory.RoleTool
+		if err := checkText(field+".content", m.Content, emptyOK); err != nil {
+			return 0, err
+		}
+		if err := checkLabel(field+".id", m.ID, false); err != nil {
+			return 0, err
+		}
+		if err := checkLabel(field+".name", m.Name, false); err != nil {
+			return 0, err
+		}
+		if m.ID != "" {
+			if j, dup := ids[m.ID]; dup {
+				return 0, invalid(field+".id", "%q repeats the ID of messages[%d]", m.ID, j)
+			}
+			ids[m.ID] = i
+		}
+		size += len(m.Content)
+	}
+	if len(msgs) > 0 && size == 0 {
+		return 0, invalid("messages", "every message is empty")
+	}
+	return size, nil
+}
+
+// checkAddOptions checks an add's options and fills in the default group.
+func checkAddOptions(o *AddOptions) error {
+	if o.Group == "" {
+		o.Group = DefaultGroup
+	}
+	if err := checkLabel("group", o.Group, true); err != nil {
+		return err
+	}
+	if err := checkLabel("user_id", o.UserID, false); err != nil {
+		return err
+	}
+	if err := checkLabel("document_id", o.DocumentID, false); err != nil {
+		return err
+	}
+	if err := checkProperties("properties", o.Properties); err != nil {
+		return err
+	}
+	return checkMetadata(o.Metadata)
+}
+
+// checkPage checks a page size and fills in the default.
+func checkPage(limit *int) error {
+	switch {
+	case *limit == 0:
+		*limit = DefaultListLimit
+	case *limit < 0 || *limit > MaxListLimit:
+		return invalid("limit", "%d is out of range 1..%d", *limit, MaxListLimit)
+	}
+	return nil
+}
