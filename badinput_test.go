@@ -34,7 +34,7 @@ func TestBadInput(t *testing.T) {
 		{"no texts", mnemo.Text(), nil, ctx, "contents"},
 		{"empty text", mnemo.Text("ok", ""), nil, ctx, "contents[1]"},
 		{"blank text", mnemo.Text(" \n\t "), nil, ctx, "contents[0]"},
-		{"invalid UTF-8 text", mnemo.Text("fine", "bad " + bad), nil, ctx, "contents[1]"},
+		{"invalid UTF-8 text", mnemo.Text("fine", "bad "+bad), nil, ctx, "contents[1]"},
 		{"too large", mnemo.Text(strings.Repeat("a", mnemo.MaxInputBytes/2), strings.Repeat("b", mnemo.MaxInputBytes/2+1)), nil, ctx, "contents"},
 		{"no messages", mnemo.Conversation(), nil, ctx, "messages"},
 		{"unknown role", mnemo.Conversation(mnemo.Message{Role: "bot", Content: "hi"}), nil, ctx, "messages[0].role"},

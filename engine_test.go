@@ -81,7 +81,9 @@ type gate struct {
 	release chan struct{} // one value lets one extraction finish
 }
 
-func newGate() *gate { return &gate{entered: make(chan string, 100), release: make(chan struct{}, 100)} }
+func newGate() *gate {
+	return &gate{entered: make(chan string, 100), release: make(chan struct{}, 100)}
+}
 
 func (g *gate) Extract(ctx context.Context, req mnemo.ExtractRequest) ([]mnemo.Fact, error) {
 	g.entered <- req.Text
