@@ -95,7 +95,8 @@ var smallTalk = set(
 	"a", "an", "the", "and", "very", "really", "just", "for", "of", "in", "on", "at", "is", "was", "be",
 	"i", "i'm", "im", "am", "we", "we're", "that", "that's", "thats", "this", "this's", "what", "do",
 	"did", "let", "let's", "know", "long", "time", "while", "since", "last", "been", "not", "bad", "too",
-	"pretty", "quite", "congrats", "congratulations", "sorry",
+	"pretty", "quite", "congrats", "congratulations", "sorry", "can", "could", "may", "help", "assist",
+	"else", "today", "tonight",
 	// acknowledgements and reactions
 	"ok", "okay", "k", "kk", "sure", "yes", "yeah", "yep", "yup", "yea", "no", "nope", "nah", "right",
 	"alright", "cool", "great", "awesome", "amazing", "wonderful", "fantastic", "perfect", "excellent",

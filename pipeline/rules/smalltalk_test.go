@@ -14,7 +14,7 @@ func TestIsChitChat(t *testing.T) {
 		"See you later", "ok", "Sure.", "yes", "lol", "Wow!", "Cool", "Wow, that's cool!", "Sounds good.",
 		"That's awesome!", "What's up with you?", "Anything new?", "You're welcome!", "No problem.",
 		"Wow, that's cool, Caroline!", "Haha, so true", "I see.", "Got it, thanks!", "Bye, take care!",
-		"Thank you ’so’ much", "?!", "",
+		"Thank you ’so’ much", "?!", "", "How can I help you today?", "Anything else I can help with?",
 	}
 	for _, s := range chitChat {
 		if !rules.IsChitChat(s) {
@@ -28,7 +28,7 @@ func TestIsChitChat(t *testing.T) {
 		"I went to a LGBTQ support group yesterday.", "Do you know a good vegan restaurant?",
 		"Hi, my name is Bob.", "Good morning, I start my new job today.", "See you in Lisbon in May!",
 		"The meeting moved to Friday.", "Alice prefers async Python.", "We adopted a dog named Miso.",
-		"Thanks for the book recommendation, I loved Dune.", "Yes, Caroline runs marathons.",
+		"Thanks for the book recommendation, I loved Dune.", "Yes, Caroline runs marathons.", "Can you help me find a vegan restaurant?",
 	}
 	for _, s := range content {
 		if rules.IsChitChat(s) {
