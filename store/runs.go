@@ -3,7 +3,11 @@ package store
 import (
 	"bytes"
 	"encoding/hex"
+	"errors"
 	"fmt"
+
+	"github.com/google/uuid"
+	bolterrs "go.etcd.io/bbolt/errors"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -49,22 +53,27 @@ func (s *Store) CreateRun(r status.Run, input []byte) (status.Run, error) {
 	return r, nil
 }
 
-// Run returns the stored run, or an error wrapping ErrNotFound.
-func (s *Store) Run(id string) (status.Run, error) {
-	key, err := idBytes("run id", id)
+// Run returns the stored run, or an error wrapping ErrNotFound. It is the hot path of run lookups, so
+// it opens its read transaction directly rather than through a closure, and keeps the key on the stack.
+func (s *Store) Run(id string) (r status.Run, err error) {
+	u, err := uuid.Parse(id)
+	if err != nil || len(id) != 36 {
+		return status.Run{}, fmt.Errorf("%w: run id %q is not a UUID", errs.InvalidInput, id)
+	}
+	defer recoverCorrupt(&err)
+	tx, err := s.db.Begin(false)
 	if err != nil {
+		if errors.Is(err, bolterrs.ErrDatabaseNotOpen) {
+			return status.Run{}, errs.Closed
+		}
 		return status.Run{}, err
 	}
-	var r status.Run
-	err = s.view(func(tx *bolt.Tx) error {
-		v := tx.Bucket(bucketRuns).Get(key)
-		if v == nil {
-			return fmt.Errorf("run %s: %w", id, errs.NotFound)
-		}
-		r, err = decodeRun(v)
-		return err
-	})
-	return r, err
+	defer tx.Rollback()
+	v := tx.Bucket(bucketRuns).Get(u[:])
+	if v == nil {
+		return status.Run{}, fmt.Errorf("run %s: %w", id, errs.NotFound)
+	}
+	return decodeRun(v)
 }
 
 // Input returns the payload stored with a run when it was added.
