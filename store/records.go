@@ -25,17 +25,22 @@ func encodeRun(r *status.Run) []byte {
 	e.str(r.DocumentID)
 	e.strMap(r.Metadata)
 	e.str(string(r.InputType))
-	e.strs(r.Steps)
-	e.int(int64(r.StartingStep))
-	e.int(int64(r.Step))
-	e.int(int64(r.Attempts))
-	for _, ops := range [][]status.Operation{r.CommittedOperations.Created, r.CommittedOperations.Updated, r.CommittedOperations.Deleted} {
-		e.uint(uint64(len(ops)))
-		for _, op := range ops {
+	// The operations come before the steps so that the decoder knows, when it meets the steps, how
+	// many strings Steps and MemoryIDs need together, and allocates them at once.
+	ops := &r.CommittedOperations
+	e.uint(uint64(len(ops.Created)))
+	e.uint(uint64(len(ops.Updated)))
+	e.uint(uint64(len(ops.Deleted)))
+	for _, list := range [][]status.Operation{ops.Created, ops.Updated, ops.Deleted} {
+		for _, op := range list {
 			e.str(op.MemoryID)
 			e.time(op.CommittedAt)
 		}
 	}
+	e.strs(r.Steps)
+	e.int(int64(r.StartingStep))
+	e.int(int64(r.Step))
+	e.int(int64(r.Attempts))
 	e.int(int64(r.MemoriesCreated))
 	e.str(r.Error)
 	e.time(r.CreatedAt)
@@ -60,26 +65,39 @@ func decodeRun(b []byte) (status.Run, error) {
 	r.DocumentID = d.str()
 	r.Metadata = d.strMap()
 	r.InputType = status.InputType(d.str())
-	r.Steps = d.strs()
+	created, updated, deleted := d.length(), d.length(), d.length()
+	if n := created + updated + deleted; n > 0 && d.err == nil {
+		if n > len(d.src) {
+			d.fail("operation count")
+			return status.Run{}, d.err
+		}
+		all := make([]status.Operation, n) // one allocation, cut in three capped slices
+		for i := range all {
+			all[i] = status.Operation{MemoryID: d.str(), CommittedAt: d.time()}
+		}
+		ops := &r.CommittedOperations
+		ops.Created = capped(all[:created])
+		ops.Updated = capped(all[created : created+updated])
+		ops.Deleted = capped(all[created+updated:])
+	}
+	steps := d.length()
+	if n := steps + created; n > 0 && d.err == nil {
+		// Steps and MemoryIDs share one allocation; MemoryIDs names the created memories, so it is
+		// derived, not stored.
+		strs := make([]string, n)
+		for i := range steps {
+			strs[i] = d.str()
+		}
+		for i, op := range r.CommittedOperations.Created {
+			strs[steps+i] = op.MemoryID
+		}
+		r.Steps = capped(strs[:steps])
+		r.MemoryIDs = capped(strs[steps:])
+	}
 	r.StartingStep = int(d.int())
 	r.Step = int(d.int())
 	r.Attempts = int(d.int())
-	for _, ops := range []*[]status.Operation{&r.CommittedOperations.Created, &r.CommittedOperations.Updated, &r.CommittedOperations.Deleted} {
-		if n := d.length(); n > 0 {
-			*ops = make([]status.Operation, n)
-			for i := range *ops {
-				(*ops)[i] = status.Operation{MemoryID: d.str(), CommittedAt: d.time()}
-			}
-		}
-	}
 	r.MemoriesCreated = int(d.int())
-	if n := len(r.CommittedOperations.Created); n > 0 {
-		// MemoryIDs names the created memories: it is derived, not stored.
-		r.MemoryIDs = make([]string, n)
-		for i, op := range r.CommittedOperations.Created {
-			r.MemoryIDs[i] = op.MemoryID
-		}
-	}
 	r.Error = d.str()
 	r.CreatedAt = d.time()
 	r.StartedAt = d.time()
@@ -150,4 +168,13 @@ func decodeMemory(b []byte) (memoryRecord, error) {
 	m.EventTime = d.time()
 	m.Version = int(d.int())
 	return rec, d.err
+}
+
+// capped returns s with its capacity cut to its length, so that appending to one of several slices
+// sharing a backing array copies instead of overwriting its neighbour; an empty s becomes nil.
+func capped[T any](s []T) []T {
+	if len(s) == 0 {
+		return nil
+	}
+	return s[:len(s):len(s)]
 }
