@@ -38,11 +38,11 @@ func (s *RunService) Get(ctx context.Context, id string) (*Run, error) {
 	if err := s.e.begin(ctx); err != nil {
 		return nil, err
 	}
-	r, err := s.e.store.Run(id)
-	if err != nil {
+	r := new(Run)
+	if err := s.e.store.RunInto(id, r); err != nil {
 		return nil, err
 	}
-	return &r, nil
+	return r, nil
 }
 
 // get adapts the store to the hub's Getter.

@@ -122,7 +122,8 @@ func RunsGet(b *testing.B) {
 	}
 }
 
-// RawGet is RunsGet's baseline: one bbolt View with one Get of the same run record, in the same file.
+// RawGet is RunsGet's baseline: one bbolt View with one Get of the same run record, in the same file,
+// copying the value out as any lookup must (bbolt's values are valid only inside the transaction).
 func RawGet(b *testing.B) {
 	path, ids, err := lookups.build()
 	if err != nil {
@@ -141,13 +142,16 @@ func RawGet(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
+		var value []byte
 		err := db.View(func(tx *bolt.Tx) error {
-			if tx.Bucket([]byte("runs")).Get(keys[i%len(keys)]) == nil {
+			v := tx.Bucket([]byte("runs")).Get(keys[i%len(keys)])
+			if v == nil {
 				return fmt.Errorf("run %s missing", ids[i%len(ids)])
 			}
+			value = append([]byte(nil), v...)
 			return nil
 		})
-		if err != nil {
+		if err != nil || len(value) == 0 {
 			b.Fatal(err)
 		}
 	}

@@ -52,11 +52,18 @@ func encodeRun(r *status.Run) []byte {
 }
 
 func decodeRun(b []byte) (status.Run, error) {
+	var r status.Run
+	err := decodeRunInto(b, &r)
+	return r, err
+}
+
+// decodeRunInto decodes a run record into *r, which the caller has zeroed; decoding in place spares
+// the lookup path copies of a large struct.
+func decodeRunInto(b []byte, r *status.Run) error {
 	d := newDecoder(b)
 	if f := d.byte(); d.err == nil && f != runFormat {
-		return status.Run{}, fmt.Errorf("%w: unknown run record format %d", errs.Corrupt, f)
+		return fmt.Errorf("%w: unknown run record format %d", errs.Corrupt, f)
 	}
-	var r status.Run
 	r.ID = d.str()
 	r.Status = status.Status(d.str())
 	r.Group = d.str()
@@ -69,7 +76,7 @@ func decodeRun(b []byte) (status.Run, error) {
 	if n := created + updated + deleted; n > 0 && d.err == nil {
 		if n > len(d.src) {
 			d.fail("operation count")
-			return status.Run{}, d.err
+			return d.err
 		}
 		all := make([]status.Operation, n) // one allocation, cut in three capped slices
 		for i := range all {
@@ -107,7 +114,7 @@ func decodeRun(b []byte) (status.Run, error) {
 	if d.err == nil && !r.Status.Valid() {
 		d.fail("run status " + string(r.Status))
 	}
-	return r, d.err
+	return d.err
 }
 
 // memoryRecord is a memory as stored: the memory and the sequence number that orders it in its

@@ -53,27 +53,35 @@ func (s *Store) CreateRun(r status.Run, input []byte) (status.Run, error) {
 	return r, nil
 }
 
-// Run returns the stored run, or an error wrapping ErrNotFound. It is the hot path of run lookups, so
-// it opens its read transaction directly rather than through a closure, and keeps the key on the stack.
-func (s *Store) Run(id string) (r status.Run, err error) {
+// Run returns the stored run, or an error wrapping ErrNotFound.
+func (s *Store) Run(id string) (status.Run, error) {
+	var r status.Run
+	err := s.RunInto(id, &r)
+	return r, err
+}
+
+// RunInto reads the stored run into *r, which must be zero, or returns an error wrapping ErrNotFound.
+// It is the hot path of run lookups: it opens its read transaction directly rather than through a
+// closure, keeps the key on the stack, and decodes in place.
+func (s *Store) RunInto(id string, r *status.Run) (err error) {
 	u, err := uuid.Parse(id)
 	if err != nil || len(id) != 36 {
-		return status.Run{}, fmt.Errorf("%w: run id %q is not a UUID", errs.InvalidInput, id)
+		return fmt.Errorf("%w: run id %q is not a UUID", errs.InvalidInput, id)
 	}
 	defer recoverCorrupt(&err)
 	tx, err := s.db.Begin(false)
 	if err != nil {
 		if errors.Is(err, bolterrs.ErrDatabaseNotOpen) {
-			return status.Run{}, errs.Closed
+			return errs.Closed
 		}
-		return status.Run{}, err
+		return err
 	}
 	defer tx.Rollback()
 	v := tx.Bucket(bucketRuns).Get(u[:])
 	if v == nil {
-		return status.Run{}, fmt.Errorf("run %s: %w", id, errs.NotFound)
+		return fmt.Errorf("run %s: %w", id, errs.NotFound)
 	}
-	return decodeRun(v)
+	return decodeRunInto(v, r)
 }
 
 // Input returns the payload stored with a run when it was added.
