@@ -3,6 +3,7 @@ package rules_test
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/mnemohq/mnemo/memory"
 	"github.com/mnemohq/mnemo/pipeline"
@@ -10,29 +11,26 @@ import (
 )
 
 func ExampleExtractor() {
-	facts, _ := rules.Extractor{}.Extract(context.Background(), pipeline.ExtractRequest{
-		RunID: "run-1",
-		Messages: []memory.Message{
-			{ID: "m1", Role: "user", Name: "Alice", Content: "Hi! I moved to Lisbon in May. Dr. Costa is my new GP."},
-			{ID: "m2", Role: "assistant", Content: "Welcome to Lisbon!"},
-			{ID: "m3", Role: "user", Name: "Alice", Content: "Thanks!"},
-		},
-	})
+	at := time.Date(2023, 5, 8, 13, 56, 0, 0, time.UTC)
+	req := pipeline.ExtractRequest{RunID: "run-1", UserID: "caroline", Messages: []memory.Message{
+		{ID: "m1", Role: memory.RoleUser, Name: "Caroline", CreatedAt: at,
+			Content: "Hey Mel! I went to a LGBTQ support group yesterday. It was so powerful."},
+		{ID: "m2", Role: memory.RoleAssistant, Name: "Melanie", CreatedAt: at.Add(time.Minute),
+			Content: "Wow, that's cool! I painted a lake sunrise last year."},
+		{ID: "m3", Role: memory.RoleUser, CreatedAt: at.Add(2 * time.Minute),
+			Content: "Thanks! My kids love Dr. Seuss... We read every night."},
+	}}
+	facts, err := rules.Extractor{}.Extract(context.Background(), req)
+	if err != nil {
+		panic(err)
+	}
 	for _, f := range facts {
-		fmt.Printf("%s (message %s)\n", f.Content, f.Sources[0].MessageID)
+		fmt.Printf("%s [%s %s]\n", f.Content, f.Sources[0].MessageID, f.EventTime.Format(time.Kitchen))
 	}
 	// Output:
-	// Alice: I moved to Lisbon in May. (message m1)
-	// Alice: Dr. Costa is my new GP. (message m1)
-	// Assistant: Welcome to Lisbon! (message m2)
-}
-
-func ExampleSentences() {
-	for _, s := range rules.Sentences("Mr. Smith paid $4.50 at 9 a.m. Then he left... Quickly!") {
-		fmt.Println(s)
-	}
-	// Output:
-	// Mr. Smith paid $4.50 at 9 a.m.
-	// Then he left...
-	// Quickly!
+	// Caroline: I went to a LGBTQ support group yesterday. [m1 1:56PM]
+	// Caroline: It was so powerful. [m1 1:56PM]
+	// Melanie: I painted a lake sunrise last year. [m2 1:57PM]
+	// caroline: My kids love Dr. Seuss... [m3 1:58PM]
+	// caroline: We read every night. [m3 1:58PM]
 }

@@ -1,0 +1,111 @@
+package rules
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// IsChitChat reports whether sentence is small talk with nothing in it to remember: a greeting ("Hi!",
+// "Hey Mel!", "Good morning"), thanks ("Thank you so much."), a pleasantry ("How are you?", "Nice to
+// meet you", "See you later"), a one-word reply ("ok", "Sure.", "lol") or an acknowledgement made
+// only of such words ("Wow, that's cool!", "Sounds good.").
+//
+// The rule: the sentence is cut into words, runs of letters, digits and apostrophes, compared in
+// lower case. It is chit-chat when it has at most one word, or when every word is in a lexicon of
+// greeting, thanks, farewell, pleasantry, acknowledgement and filler words (with the few pronouns,
+// articles and verbs that bind them: "I'm", "that's", "to", "you"). One kind of word outside the
+// lexicon is allowed: a name addressed to someone, that is a capitalised word right after a greeting,
+// thanks or acknowledgement word and at the end of a clause ("Hey Mel!", "Thanks a lot, John.",
+// "Hi Mel, how are you?"). Any other word makes the sentence content: "Hey, I moved to Berlin last
+// year.", "Thanks to my sister, I got the job.", "No, I live in Paris.", "Hello, I'm Anna." (a name
+// after "I'm" is not addressed to anyone). A question is chit-chat by the same rule, so pleasantries
+// ("How have you been?") are and real questions ("What time is the meeting?") are not. Negations
+// ("not", "don't", "never") are never in the lexicon: they carry meaning. A single word is chit-chat
+// whatever it is ("Sure.", but also "Vegetarian."): an answer cut from its question says nothing
+// reliable on its own.
+func IsChitChat(sentence string) bool {
+	words := chatWords(sentence)
+	if len(words) <= 1 {
+		return true
+	}
+	for i, w := range words {
+		if _, ok := lexicon[w.lower]; ok {
+			continue
+		}
+		if i > 0 && w.capitalised && w.clauseEnd && lexicon[words[i-1].lower] == addresses {
+			continue // a name addressed to someone
+		}
+		return false
+	}
+	return true
+}
+
+// chatWord is one word of a sentence, as IsChitChat sees it.
+type chatWord struct {
+	// lower is the word in lower case, with typographic apostrophes made straight.
+	lower string
+	// capitalised reports whether the word starts with a capital letter.
+	capitalised bool
+	// clauseEnd reports whether punctuation or the end of the sentence follows the word.
+	clauseEnd bool
+}
+
+// chatWords cuts s into words: maximal runs of letters, marks, digits and apostrophes, without the
+// apostrophes at either end (which are quotation marks).
+func chatWords(s string) []chatWord {
+	var words []chatWord
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !isChatRune(r) {
+			i += size
+			continue
+		}
+		j := i + size
+		for j < len(s) {
+			r, size := utf8.DecodeRuneInString(s[j:])
+			if !isChatRune(r) {
+				break
+			}
+			j += size
+		}
+		if w := strings.TrimFunc(s[i:j], isApostrophe); w != "" {
+			first, _ := utf8.DecodeRuneInString(w)
+			words = append(words, chatWord{
+				lower:       strings.ToLower(strings.Map(straightApostrophe, w)),
+				capitalised: unicode.IsUpper(first) || unicode.IsTitle(first),
+				clauseEnd:   clauseEnds(s[j:]),
+			})
+		}
+		i = j
+	}
+	return words
+}
+
+func isChatRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsMark(r) || unicode.IsDigit(r) || isApostrophe(r)
+}
+
+func isApostrophe(r rune) bool { return r == '\'' || r == '’' || r == 'ʼ' }
+
+func straightApostrophe(r rune) rune {
+	if isApostrophe(r) {
+		return '\''
+	}
+	return r
+}
+
+// clauseEnds reports whether rest, the text after a word, starts (past spaces) with punctuation or is
+// empty, rather than going on with another word.
+func clauseEnds(rest string) bool {
+	for _, r := range rest {
+		switch {
+		case unicode.IsSpace(r):
+			continue
+		case unicode.IsPunct(r):
+			return true
+		}
+		return !isChatRune(r)
+	}
+	return true
+}
