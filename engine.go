@@ -96,7 +96,7 @@ func Open(path string, opts *Options) (*Engine, error) {
 		return nil, invalid("path", "empty")
 	}
 	hub := status.NewHub()
-	st, err := store.Open(path, store.Options{LockTimeout: o.LockTimeout, OnRunChange: hub.Publish, Logger: o.Logger})
+	st, err := store.Open(path, store.Options{LockTimeout: o.LockTimeout, OnRunChange: hub.Publish})
 	if err != nil {
 		return nil, err
 	}

@@ -21,6 +21,16 @@ func exampleFile() (string, func()) {
 	return filepath.Join(dir, "agent.db"), func() { os.RemoveAll(dir) }
 }
 
+// openExample opens an engine on a fresh file, as Example shows in full; done closes and removes it.
+func openExample(opts *mnemo.Options) (eng *mnemo.Engine, done func()) {
+	path, cleanup := exampleFile()
+	eng, err := mnemo.Open(path, opts)
+	if err != nil {
+		log.Fatal(err)
+	}
+	return eng, func() { eng.Close(); cleanup() }
+}
+
 func Example() {
 	path, cleanup := exampleFile()
 	defer cleanup()
@@ -60,14 +70,9 @@ func Example() {
 }
 
 func ExampleMemoryService_Add_conversation() {
-	path, cleanup := exampleFile()
-	defer cleanup()
+	eng, done := openExample(nil)
+	defer done()
 	ctx := context.Background()
-	eng, err := mnemo.Open(path, nil)
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer eng.Close()
 
 	at := time.Date(2026, 3, 14, 9, 0, 0, 0, time.UTC)
 	run, err := eng.Memories.Add(ctx, mnemo.Conversation(
@@ -93,14 +98,9 @@ func ExampleMemoryService_Add_conversation() {
 }
 
 func ExampleMemoryService_Add_preExtracted() {
-	path, cleanup := exampleFile()
-	defer cleanup()
+	eng, done := openExample(nil)
+	defer done()
 	ctx := context.Background()
-	eng, err := mnemo.Open(path, nil)
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer eng.Close()
 
 	run, err := eng.Memories.Add(ctx, mnemo.PreExtracted(
 		mnemo.Item{Content: "Alice is vegetarian.", Topic: "food"},
@@ -125,14 +125,9 @@ func ExampleMemoryService_Add_preExtracted() {
 }
 
 func ExampleRunService_Watch() {
-	path, cleanup := exampleFile()
-	defer cleanup()
+	eng, done := openExample(&mnemo.Options{Workers: 1})
+	defer done()
 	ctx := context.Background()
-	eng, err := mnemo.Open(path, &mnemo.Options{Workers: 1})
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer eng.Close()
 
 	run, err := eng.Memories.Add(ctx, mnemo.Text("Bob plays the cello."), nil)
 	if err != nil {
@@ -152,14 +147,9 @@ func ExampleRunService_Watch() {
 }
 
 func ExampleRunService_List() {
-	path, cleanup := exampleFile()
-	defer cleanup()
+	eng, done := openExample(nil)
+	defer done()
 	ctx := context.Background()
-	eng, err := mnemo.Open(path, nil)
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer eng.Close()
 
 	for _, text := range []string{"One fact.", "Another fact.", "A third fact."} {
 		run, _ := eng.Memories.Add(ctx, mnemo.Text(text), &mnemo.AddOptions{UserID: "carol"})

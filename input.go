@@ -19,7 +19,13 @@ func Text(contents ...string) Input { return textInput(slices.Clone(contents)) }
 
 // Conversation returns an input of chat messages (input type "conversation"). Memories say who said
 // them and name the messages they came from; a message's CreatedAt becomes their EventTime.
-func Conversation(msgs ...Message) Input { return conversationInput(slices.Clone(msgs)) }
+func Conversation(msgs ...Message) Input {
+	c := slices.Clone(msgs)
+	for i := range c {
+		c[i].CreatedAt = c[i].CreatedAt.UTC().Round(0) // as stored, so what Add returns equals what Get reads
+	}
+	return conversationInput(c)
+}
 
 // PreExtracted returns an input of facts already extracted (input type "pre_extracted"). It skips the
 // extract step and enters the pipeline at the step after it.
@@ -36,11 +42,7 @@ type conversationInput []Message
 
 func (conversationInput) Type() InputType { return InputConversation }
 func (c conversationInput) payload() pipeline.Payload {
-	msgs := slices.Clone([]Message(c))
-	for i := range msgs {
-		msgs[i].CreatedAt = msgs[i].CreatedAt.UTC().Round(0)
-	}
-	return pipeline.Payload{Type: InputConversation, Messages: msgs}
+	return pipeline.Payload{Type: InputConversation, Messages: c}
 }
 
 type preExtractedInput []Item

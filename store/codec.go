@@ -146,18 +146,6 @@ func (d *decoder) time() time.Time {
 	return time.Unix(0, v).UTC()
 }
 
-func (d *decoder) strs() []string {
-	n := d.length()
-	if n == 0 {
-		return nil
-	}
-	out := make([]string, n)
-	for i := range out {
-		out[i] = d.str()
-	}
-	return out
-}
-
 func (d *decoder) strMap() map[string]string {
 	n := d.length()
 	if n == 0 {

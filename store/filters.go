@@ -1,7 +1,5 @@
 package store
 
-import "strings"
-
 // hasAll reports whether have contains every key of want with the same value.
 func hasAll(have, want map[string]string) bool {
 	for k, v := range want {
@@ -11,5 +9,3 @@ func hasAll(have, want map[string]string) bool {
 	}
 	return true
 }
-
-func equalFold(a, b string) bool { return strings.EqualFold(a, b) }

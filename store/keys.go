@@ -59,9 +59,12 @@ type Scope struct {
 	UserID string
 }
 
+// foldUser is the form in which user IDs compare: Engram's user IDs are case-insensitive.
+func foldUser(id string) string { return strings.ToLower(id) }
+
 // prefix is the scope's key prefix: both parts length-prefixed, so no scope's prefix is another's.
 func (s Scope) prefix() []byte {
-	user := strings.ToLower(s.UserID)
+	user := foldUser(s.UserID)
 	b := make([]byte, 0, 4+len(s.Group)+len(user))
 	b = binary.AppendUvarint(b, uint64(len(s.Group)))
 	b = append(b, s.Group...)

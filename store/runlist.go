@@ -23,7 +23,7 @@ func (f *RunFilter) matches(r *status.Run) bool {
 	if f.Group != "" && r.Group != f.Group {
 		return false
 	}
-	if f.UserID != "" && !equalFold(r.UserID, f.UserID) {
+	if f.UserID != "" && foldUser(r.UserID) != foldUser(f.UserID) {
 		return false
 	}
 	return hasAll(r.Properties, f.Properties)

@@ -12,7 +12,6 @@ package store
 import (
 	"errors"
 	"fmt"
-	"log/slog"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -41,8 +40,6 @@ type Options struct {
 	// OnRunChange is called, in commit order and from the writer goroutine, with every run a
 	// committed transaction changed. It must not block.
 	OnRunChange func(status.Run)
-	// Logger receives the writer's diagnostics; default discards them.
-	Logger *slog.Logger
 }
 
 // Store is an open mnemo file.
@@ -61,9 +58,6 @@ func Open(path string, opts Options) (s *Store, err error) {
 	}
 	if opts.MaxBatch <= 0 {
 		opts.MaxBatch = DefaultMaxBatch
-	}
-	if opts.Logger == nil {
-		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	if opts.OnRunChange == nil {
 		opts.OnRunChange = func(status.Run) {}
