@@ -115,8 +115,24 @@ func (x *Executor) work() {
 		if !ok {
 			return
 		}
-		x.process(id)
+		x.processSafely(id)
 	}
+}
+
+// processSafely is process behind a recover: a bug in a step must fail its run, not bring down the
+// application that embeds the engine. (A panic in an extractor is caught earlier, per input.)
+func (x *Executor) processSafely(id string) {
+	defer func() {
+		p := recover()
+		if p == nil {
+			return
+		}
+		x.cfg.Logger.Error("mnemo: pipeline panicked", "run", id, "panic", p)
+		if r, err := x.cfg.Store.Run(id); err == nil && r.Status == status.Running {
+			x.fail(r, fmt.Errorf("internal error: %v", p))
+		}
+	}()
+	x.process(id)
 }
 
 func (x *Executor) stopped() bool {

@@ -284,3 +284,22 @@ func TestStopLeavesRunResumable(t *testing.T) {
 		t.Fatalf("run after stop: %+v, %v", got, err)
 	}
 }
+
+// panickyStep stands for a bug in a step: it panics when the executor asks what it is.
+type panickyStep struct{}
+
+func (panickyStep) Name() string   { return "transform" }
+func (panickyStep) kind() stepKind { panic("step bug") }
+
+// TestPanicInAStepFailsTheRun runs a step that panics inside the executor: the run must end failed
+// with the panic in its error, and the process live on.
+func TestPanicInAStepFailsTheRun(t *testing.T) {
+	t.Parallel()
+	f := setup(t, wordsExtractor, New(Extract(), panickyStep{}, Commit()))
+	f.exec.Start()
+	r := f.add(Payload{Type: status.InputString, Texts: []string{"x"}}, "u")
+	f.exec.Enqueue(r.ID)
+	if done := f.wait(r.ID); done.Status != status.Failed || !strings.Contains(done.Error, "internal error: step bug") {
+		t.Fatalf("run %+v", done)
+	}
+}
