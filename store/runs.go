@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"runtime/debug"
 
 	"github.com/google/uuid"
 	bolterrs "go.etcd.io/bbolt/errors"
@@ -69,6 +70,7 @@ func (s *Store) RunInto(id string, r *status.Run) (err error) {
 		return fmt.Errorf("%w: run id %q is not a UUID", errs.InvalidInput, id)
 	}
 	defer recoverCorrupt(&err)
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	tx, err := s.db.Begin(false)
 	if err != nil {
 		if errors.Is(err, bolterrs.ErrDatabaseNotOpen) {

@@ -12,6 +12,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -63,6 +64,7 @@ func Open(path string, opts Options) (s *Store, err error) {
 		opts.OnRunChange = func(status.Run) {}
 	}
 	defer recoverCorrupt(&err)
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	db, err := bolt.Open(path, 0o600, &bolt.Options{
 		Timeout:      opts.LockTimeout,
 		FreelistType: bolt.FreelistMapType,
@@ -134,6 +136,7 @@ func (s *Store) Path() string { return s.db.Path() }
 // into ErrClosed.
 func (s *Store) view(fn func(*bolt.Tx) error) (err error) {
 	defer recoverCorrupt(&err)
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	err = s.db.View(fn)
 	if errors.Is(err, bolterrs.ErrDatabaseNotOpen) {
 		return errs.Closed
@@ -141,7 +144,9 @@ func (s *Store) view(fn func(*bolt.Tx) error) (err error) {
 	return err
 }
 
-// recoverCorrupt turns a panic from bbolt into an error wrapping ErrCorrupt.
+// recoverCorrupt turns a panic from bbolt into an error wrapping ErrCorrupt. Callers also switch on
+// debug.SetPanicOnFault for the call, so that a read through a damaged page pointer, which would
+// otherwise fault in the memory-mapped file and kill the process, panics and is recovered too.
 func recoverCorrupt(err *error) {
 	if r := recover(); r != nil {
 		*err = fmt.Errorf("%w: bbolt panicked: %v", errs.Corrupt, r)

@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"sync"
 
 	bolt "go.etcd.io/bbolt"
@@ -66,6 +67,7 @@ func (w *writer) stop() {
 
 func (w *writer) loop() {
 	defer close(w.stopped)
+	debug.SetPanicOnFault(true) // this goroutine only touches bbolt: see recoverCorrupt
 	batch := make([]*writeOp, 0, w.s.opts.MaxBatch)
 	for op := range w.ops {
 		batch = append(batch[:0], op)
