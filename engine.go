@@ -1,10 +1,3 @@
-// Package mnemo is an embedded memory engine for LLM agents. An application opens a file, adds text,
-// conversations or pre-extracted facts, and gets a run ID back at once; worker goroutines extract
-// memories from the input, de-duplicate them and commit them to the file, and the application follows
-// the run with plain function calls (Runs.Get, Wait, Watch) and reads the memories back.
-//
-// See the README for the guarantees: an accepted add is durable, a run is never lost, nothing is half
-// committed, and failures are visible.
 package mnemo
 
 import (

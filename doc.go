@@ -1,0 +1,47 @@
+/*
+Package mnemo is an embedded memory engine for LLM agents: it runs inside the process, keeps
+everything in one bbolt file, and needs no server and no network.
+
+# Basics
+
+Open a file and add inputs; each add returns its run at once:
+
+	eng, err := mnemo.Open("agent.db", nil)
+	...
+	defer eng.Close()
+	run, err := eng.Memories.Add(ctx, mnemo.Text("Alice prefers async Python."), &mnemo.AddOptions{UserID: "alice"})
+
+Worker goroutines take the run through the pipeline: extract (split the input into candidate facts
+with their sources), transform (normalise, merge duplicates), commit (write the memories and the run's
+outcome in one transaction). Follow it with eng.Runs: Get reads it as it is, Wait blocks until it ends,
+WaitFor until it reaches given statuses, Watch streams its status changes. Read the memories with
+eng.Memories.Get and List, by scope: a group, a user, custom properties, topics.
+
+A run's status is one of queued, running, in_buffer, completed, failed and partial_success, and moves
+only along the edges drawn in package status; the store refuses any other change.
+
+# Guarantees
+
+Accepted means durable: Add returns only after the run and its input are committed to the file;
+concurrent adds share one commit. A run is never lost: runs a dead process left queued or running
+resume at the next Open, from the step after their last finished one. Nothing is half committed: a
+commit step writes memories, index entries and the run's new state in one transaction, as a
+compare-and-set on the run. Failures are visible: a run whose inputs failed ends failed or
+partial_success with the reason in Run.Error.
+
+# Caveats
+
+One process opens a file at a time (bbolt's lock); a second Open returns ErrLocked after
+Options.LockTimeout. Share one Engine between goroutines instead: every method is safe for
+concurrent use.
+
+Close lets the steps under way finish within Options.ShutdownTimeout, then cancels them; runs left
+unfinished resume at the next Open. An Extractor must honour its context, or Close leaves its
+goroutine behind.
+
+Each add waits for an fsync. Many concurrent adds share one; a single goroutine adding in a loop pays
+at least one per add, and is bounded by the disk (see bench/README.md).
+
+Not there yet: search, files, batches, buffers and summaries, history and updates of memories.
+*/
+package mnemo
