@@ -56,7 +56,8 @@ type MemoryService struct{ e *Engine }
 // Add records input for extraction and returns its run at once, status queued. It returns only
 // after the run and its input are durably committed to the file (concurrent adds share one commit),
 // so an accepted run is never lost: if the process dies, the next Open resumes it. Follow the run
-// with Engine.Runs.
+// with Engine.Runs. Once the run is handed to the writer, Add waits for the commit even if ctx ends,
+// so that its answer is truthful: an error means the run was not recorded.
 //
 // Errors wrap ErrInvalidInput (a FieldError naming the field) for bad input or options, ErrConflict
 // for a DocumentID already added in the scope, and ErrClosed after Close.
