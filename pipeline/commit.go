@@ -41,9 +41,8 @@ func (x *Executor) commit(r *status.Run, in *batch, last bool) (status.Run, erro
 			if err := t.CreateMemory(m, key); err != nil {
 				return err
 			}
+			// The store derives MemoriesCreated and MemoryIDs from the created operations.
 			run.CommittedOperations.Created = append(run.CommittedOperations.Created, status.Operation{MemoryID: id, CommittedAt: now})
-			run.MemoryIDs = append(run.MemoryIDs, id)
-			run.MemoriesCreated++
 			out.Facts = append(out.Facts, f)
 		}
 		return x.advance(t, run, out, last, now)

@@ -99,8 +99,8 @@ func TestQueueIsFIFOAndStops(t *testing.T) {
 			t.Fatalf("pop = %q, %v; want %q", got, ok, want)
 		}
 	}
-	if q.len() != 0 {
-		t.Fatalf("len %d", q.len())
+	if len(q.ids) != 0 {
+		t.Fatalf("%d IDs left after popping all", len(q.ids))
 	}
 	got := make(chan string)
 	go func() {

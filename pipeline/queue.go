@@ -54,10 +54,3 @@ func (q *runQueue) pop(stop <-chan struct{}) (string, bool) {
 		}
 	}
 }
-
-// len returns how many IDs wait.
-func (q *runQueue) len() int {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	return len(q.ids)
-}

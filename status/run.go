@@ -95,6 +95,20 @@ func (r Run) MarshalJSON() ([]byte, error) {
 	return json.Marshal(p)
 }
 
+// DeriveCreated sets MemoriesCreated and MemoryIDs from CommittedOperations.Created, of which they are
+// views. The store calls it whenever it writes a run, so the three never disagree.
+func (r *Run) DeriveCreated() {
+	created := r.CommittedOperations.Created
+	r.MemoriesCreated = len(created)
+	r.MemoryIDs = nil
+	if len(created) > 0 {
+		r.MemoryIDs = make([]string, len(created))
+		for i, op := range created {
+			r.MemoryIDs[i] = op.MemoryID
+		}
+	}
+}
+
 // Clone returns a deep copy of r, so a caller may change it without touching shared state.
 func (r Run) Clone() Run {
 	c := r

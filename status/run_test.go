@@ -49,3 +49,17 @@ func TestRunCloneIsDeep(t *testing.T) {
 		t.Fatalf("Len = %d", r.CommittedOperations.Len())
 	}
 }
+
+func TestDeriveCreated(t *testing.T) {
+	t.Parallel()
+	r := status.Run{MemoriesCreated: 7, MemoryIDs: []string{"stale"}}
+	r.DeriveCreated()
+	if r.MemoriesCreated != 0 || r.MemoryIDs != nil {
+		t.Fatalf("no operations: %d %v", r.MemoriesCreated, r.MemoryIDs)
+	}
+	r.CommittedOperations.Created = []status.Operation{{MemoryID: "a"}, {MemoryID: "b"}}
+	r.DeriveCreated()
+	if r.MemoriesCreated != 2 || len(r.MemoryIDs) != 2 || r.MemoryIDs[0] != "a" || r.MemoryIDs[1] != "b" {
+		t.Fatalf("two operations: %d %v", r.MemoriesCreated, r.MemoryIDs)
+	}
+}

@@ -41,7 +41,6 @@ func encodeRun(r *status.Run) []byte {
 	e.int(int64(r.StartingStep))
 	e.int(int64(r.Step))
 	e.int(int64(r.Attempts))
-	e.int(int64(r.MemoriesCreated))
 	e.str(r.Error)
 	e.time(r.CreatedAt)
 	e.time(r.StartedAt)
@@ -87,10 +86,11 @@ func decodeRunInto(b []byte, r *status.Run) error {
 		ops.Updated = capped(all[created : created+updated])
 		ops.Deleted = capped(all[created+updated:])
 	}
+	r.MemoriesCreated = created
 	steps := d.length()
 	if n := steps + created; n > 0 && d.err == nil {
-		// Steps and MemoryIDs share one allocation; MemoryIDs names the created memories, so it is
-		// derived, not stored.
+		// Steps and MemoryIDs share one allocation. MemoryIDs and MemoriesCreated are views of the
+		// created operations (see Run.DeriveCreated), so they are derived, not stored.
 		strs := make([]string, n)
 		for i := range steps {
 			strs[i] = d.str()
@@ -104,7 +104,6 @@ func decodeRunInto(b []byte, r *status.Run) error {
 	r.StartingStep = int(d.int())
 	r.Step = int(d.int())
 	r.Attempts = int(d.int())
-	r.MemoriesCreated = int(d.int())
 	r.Error = d.str()
 	r.CreatedAt = d.time()
 	r.StartedAt = d.time()

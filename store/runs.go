@@ -198,6 +198,7 @@ func (t *Tx) run(key []byte, id string) (status.Run, error) {
 // writeRun stores next in place of prev (nil for a new run), keeping the status index in step,
 // refusing an illegal transition, and dropping a finished run's checkpoints.
 func (t *Tx) writeRun(key []byte, prev, next *status.Run) error {
+	next.DeriveCreated()
 	idx := t.tx.Bucket(bucketRunStatus)
 	if prev != nil {
 		if err := status.CheckTransition(prev.Status, next.Status); err != nil {

@@ -287,6 +287,27 @@ func hasRun(runs []status.Run, id string) bool {
 	return false
 }
 
+func TestStoredRunDerivesItsCreatedCounters(t *testing.T) {
+	t.Parallel()
+	s, _ := setup(t)
+	r := mustCreate(t, s, newRun(t))
+	got, err := s.UpdateRun(r.ID, r.Revision, func(_ *Tx, run *status.Run) error {
+		run.Status = status.Running
+		run.CommittedOperations.Created = append(run.CommittedOperations.Created, status.Operation{MemoryID: "m1", CommittedAt: t0})
+		run.MemoriesCreated = 9 // wrong on purpose: the store derives it
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	read, _ := s.Run(r.ID)
+	for _, run := range []status.Run{got, read} {
+		if run.MemoriesCreated != 1 || len(run.MemoryIDs) != 1 || run.MemoryIDs[0] != "m1" {
+			t.Fatalf("counters %d %v, want 1 [m1]", run.MemoriesCreated, run.MemoryIDs)
+		}
+	}
+}
+
 func TestCheckpointsAreDroppedWhenARunEnds(t *testing.T) {
 	t.Parallel()
 	s, _ := setup(t)

@@ -26,7 +26,7 @@ const (
 const maxAbbrevLen = 16
 
 // abbreviations maps abbreviations, in lower case and without their final period, to their kind.
-var abbreviations = kinds(map[abbrKind][]string{
+var abbreviations = invert(map[abbrKind][]string{
 	abbrTitle: {
 		"mr", "mrs", "ms", "mx", "messrs", "mme", "mlle", "dr", "prof", "rev", "hon", "fr", "st", "mt",
 		"ft", "gen", "col", "maj", "capt", "cpt", "lt", "sgt", "cpl", "cmdr", "adm", "gov", "sen", "rep",
@@ -43,8 +43,9 @@ var abbreviations = kinds(map[abbrKind][]string{
 	},
 })
 
-func kinds(lists map[abbrKind][]string) map[string]abbrKind {
-	m := make(map[string]abbrKind)
+// invert turns lists of words by kind into a map from each word to its kind.
+func invert[K comparable](lists map[K][]string) map[string]K {
+	m := make(map[string]K)
 	for kind, words := range lists {
 		for _, w := range words {
 			m[w] = kind

@@ -15,7 +15,7 @@ const (
 // lexicon holds the words of chit-chat, in lower case with straight apostrophes. A word belongs here
 // only if a sentence made of nothing but words of this list has nothing in it worth remembering:
 // nouns and verbs with content ("job", "moved", "live") and negations ("not", "don't") stay out.
-var lexicon = classes(map[lexClass][]string{
+var lexicon = invert(map[lexClass][]string{
 	binds: {
 		// pronouns and determiners
 		"i", "i'm", "im", "i've", "ive", "i'd", "i'll", "me", "my", "myself", "we", "we're", "we'll",
@@ -67,13 +67,3 @@ var lexicon = classes(map[lexClass][]string{
 		"um", "umm", "uh", "uhh", "er", "mhm", "mm", "yay", "woo", "woohoo", "hooray", "yikes", "huh",
 	},
 })
-
-func classes(lists map[lexClass][]string) map[string]lexClass {
-	m := make(map[string]lexClass)
-	for class, words := range lists {
-		for _, w := range words {
-			m[w] = class
-		}
-	}
-	return m
-}
