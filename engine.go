@@ -54,6 +54,11 @@ type Options struct {
 	MaxAttempts int
 	// RetryBackoff is the wait before the second try; it doubles after each further failure.
 	RetryBackoff time.Duration
+	// ReadOnly opens an existing file for reading only, under a shared lock that other read-only
+	// engines (and processes) share: a missing file is ErrNotFound, nothing is created, no run is
+	// resumed, and Add and Delete return ErrReadOnly. Inspection tools and the CLI's read commands
+	// use it so that a mistyped path is an error and a pending run is left for its owner.
+	ReadOnly bool
 }
 
 // Engine is an open mnemo file with its workers. Its methods are safe for concurrent use.
@@ -89,7 +94,7 @@ func Open(path string, opts *Options) (*Engine, error) {
 		return nil, invalid("path", "empty")
 	}
 	hub := status.NewHub()
-	st, err := store.Open(path, store.Options{LockTimeout: o.LockTimeout, OnRunChange: hub.Publish})
+	st, err := store.Open(path, store.Options{LockTimeout: o.LockTimeout, OnRunChange: hub.Publish, ReadOnly: o.ReadOnly})
 	if err != nil {
 		return nil, err
 	}
@@ -100,6 +105,9 @@ func Open(path string, opts *Options) (*Engine, error) {
 	})
 	e.Memories = &MemoryService{e: e}
 	e.Runs = &RunService{e: e}
+	if o.ReadOnly {
+		return e, nil
+	}
 	queued, err := st.RecoverInterrupted(func(r *Run) { r.UpdatedAt = e.now() })
 	if err != nil {
 		st.Close()
@@ -176,6 +184,17 @@ func (e *Engine) Close() error {
 
 // Path returns the path of the engine's file.
 func (e *Engine) Path() string { return e.store.Path() }
+
+// beginWrite is the gate of every public call that writes: begin, and an engine that may write.
+func (e *Engine) beginWrite(ctx context.Context) error {
+	if err := e.begin(ctx); err != nil {
+		return err
+	}
+	if e.opts.ReadOnly {
+		return ErrReadOnly
+	}
+	return nil
+}
 
 // begin is the gate of every public call: a usable context and an open engine.
 func (e *Engine) begin(ctx context.Context) error {

@@ -25,6 +25,9 @@ var (
 	ErrCorrupt = errs.Corrupt
 	// ErrVersion is returned by Open for a file written by a newer version of mnemo.
 	ErrVersion = errs.Version
+	// ErrReadOnly is returned by every write (Add, Delete) to an engine opened with Options.ReadOnly,
+	// and by a wait for a run that a read-only engine cannot see move.
+	ErrReadOnly = errs.ReadOnly
 )
 
 // FieldError is the error returned for bad input: it names the offending field, in the path form
@@ -34,7 +37,7 @@ type FieldError struct {
 	Reason string
 }
 
-// Error returns "mnemo: invalid input: <field>: <reason>".
+// Error returns "invalid input: <field>: <reason>".
 func (e *FieldError) Error() string {
 	return fmt.Sprintf("%v: %s: %s", errs.InvalidInput, e.Field, e.Reason)
 }

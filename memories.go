@@ -63,7 +63,7 @@ type MemoryService struct{ e *Engine }
 // for a DocumentID already added in the scope, and ErrClosed after Close.
 func (s *MemoryService) Add(ctx context.Context, in Input, opts *AddOptions) (*Run, error) {
 	e := s.e
-	if err := e.begin(ctx); err != nil {
+	if err := e.beginWrite(ctx); err != nil {
 		return nil, err
 	}
 	if in == nil {
@@ -160,7 +160,7 @@ func (s *MemoryService) List(ctx context.Context, opts *ListOptions) (*MemoryPag
 
 // Delete removes the memory with the given ID, or returns an error wrapping ErrNotFound.
 func (s *MemoryService) Delete(ctx context.Context, id string) error {
-	if err := s.e.begin(ctx); err != nil {
+	if err := s.e.beginWrite(ctx); err != nil {
 		return err
 	}
 	return s.e.store.DeleteMemory(id)

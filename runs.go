@@ -3,6 +3,7 @@ package mnemo
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/mnemohq/mnemo/status"
 	"github.com/mnemohq/mnemo/store"
@@ -67,6 +68,9 @@ func (s *RunService) WaitFor(ctx context.Context, id string, statuses ...Status)
 			return nil, invalid(fmt.Sprintf("statuses[%d]", i), "unknown status %q", st)
 		}
 	}
+	if s.e.opts.ReadOnly {
+		return s.waitReadOnly(ctx, id, statuses)
+	}
 	r, err := s.e.hub.WaitFor(ctx, id, s.get, statuses...)
 	if err != nil && r.ID == "" {
 		return nil, err
@@ -74,12 +78,35 @@ func (s *RunService) WaitFor(ctx context.Context, id string, statuses ...Status)
 	return &r, err
 }
 
+// waitReadOnly answers a wait on a read-only engine, where no run can move: the run if it is in one
+// of the statuses already, else an error wrapping ErrReadOnly.
+func (s *RunService) waitReadOnly(ctx context.Context, id string, statuses []Status) (*Run, error) {
+	r, err := s.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if (len(statuses) == 0 && r.Status.Terminal()) || slices.Contains(statuses, r.Status) {
+		return r, nil
+	}
+	return r, fmt.Errorf("run %s is %s: %w: no worker moves it", id, r.Status, ErrReadOnly)
+}
+
 // Watch returns a channel that receives the run as it is now and then at every status change; it is
 // closed after a terminal status, when ctx ends, or at Close. A reader that falls behind delays only
-// itself. It returns an error wrapping ErrNotFound for an unknown ID.
+// itself. On a read-only engine it receives the run once and is closed. It returns an error wrapping ErrNotFound for an unknown ID.
 func (s *RunService) Watch(ctx context.Context, id string) (<-chan Run, error) {
 	if err := s.e.begin(ctx); err != nil {
 		return nil, err
+	}
+	if s.e.opts.ReadOnly { // nothing will change: the run as it is, then the end
+		r, err := s.Get(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		ch := make(chan Run, 1)
+		ch <- *r
+		close(ch)
+		return ch, nil
 	}
 	return s.e.hub.Watch(ctx, id, s.get)
 }

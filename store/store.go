@@ -12,6 +12,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"os"
 	"runtime/debug"
 	"time"
 
@@ -41,6 +42,9 @@ type Options struct {
 	// OnRunChange is called, in commit order and from the writer goroutine, with every run a
 	// committed transaction changed. It must not block.
 	OnRunChange func(status.Run)
+	// ReadOnly opens an existing file for reading only, under a shared lock: no writer runs, a
+	// missing file is ErrNotFound, and every write returns ErrReadOnly.
+	ReadOnly bool
 }
 
 // Store is an open mnemo file.
@@ -63,12 +67,21 @@ func Open(path string, opts Options) (s *Store, err error) {
 	if opts.OnRunChange == nil {
 		opts.OnRunChange = func(status.Run) {}
 	}
+	if opts.ReadOnly {
+		if _, err := os.Stat(path); err != nil {
+			if errors.Is(err, os.ErrNotExist) {
+				return nil, fmt.Errorf("open %s: %w: no such file", path, errs.NotFound)
+			}
+			return nil, fmt.Errorf("open %s: %w", path, err)
+		}
+	}
 	defer recoverCorrupt(&err)
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	db, err := bolt.Open(path, 0o600, &bolt.Options{
 		Timeout:      opts.LockTimeout,
 		FreelistType: bolt.FreelistMapType,
 		NoStatistics: true,
+		ReadOnly:     opts.ReadOnly,
 	})
 	if err != nil {
 		return nil, openError(path, err)
@@ -78,7 +91,9 @@ func Open(path string, opts Options) (s *Store, err error) {
 		db.Close()
 		return nil, err
 	}
-	s.writer = startWriter(s)
+	if !opts.ReadOnly {
+		s.writer = startWriter(s)
+	}
 	return s, nil
 }
 
@@ -93,8 +108,23 @@ func openError(path string, err error) error {
 	return fmt.Errorf("open %s: %w", path, err)
 }
 
-// init creates the buckets of a new file and checks the schema version of an existing one.
+// init creates the buckets of a new file and checks the schema version of an existing one. A
+// read-only store only checks.
 func (s *Store) init() error {
+	if s.opts.ReadOnly {
+		return s.db.View(func(tx *bolt.Tx) error {
+			meta := tx.Bucket(bucketMeta)
+			if meta == nil {
+				return fmt.Errorf("%w: %s is not a mnemo file", errs.Corrupt, s.db.Path())
+			}
+			for _, name := range allBuckets {
+				if tx.Bucket(name) == nil {
+					return fmt.Errorf("%w: %s has no %s bucket", errs.Corrupt, s.db.Path(), name)
+				}
+			}
+			return checkSchema(meta.Get([]byte("schema")))
+		})
+	}
 	return s.db.Update(func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bucketMeta)
 		if meta == nil {
@@ -111,21 +141,31 @@ func (s *Store) init() error {
 		}
 		meta = tx.Bucket(bucketMeta)
 		v := meta.Get([]byte("schema"))
-		switch {
-		case v == nil:
+		if v == nil {
 			return meta.Put([]byte("schema"), []byte{SchemaVersion})
-		case len(v) != 1:
-			return fmt.Errorf("%w: schema version record", errs.Corrupt)
-		case v[0] > SchemaVersion:
-			return fmt.Errorf("%w: schema %d, this build reads up to %d", errs.Version, v[0], SchemaVersion)
 		}
-		return nil
+		return checkSchema(v)
 	})
 }
 
+func checkSchema(v []byte) error {
+	switch {
+	case len(v) != 1:
+		return fmt.Errorf("%w: schema version record", errs.Corrupt)
+	case v[0] > SchemaVersion:
+		return fmt.Errorf("%w: schema %d, this build reads up to %d", errs.Version, v[0], SchemaVersion)
+	}
+	return nil
+}
+
+// ReadOnly reports whether the store was opened read-only.
+func (s *Store) ReadOnly() bool { return s.opts.ReadOnly }
+
 // Close stops the writer once it has committed what it was handed, and closes the file.
 func (s *Store) Close() error {
-	s.writer.stop()
+	if s.writer != nil {
+		s.writer.stop()
+	}
 	return s.db.Close()
 }
 

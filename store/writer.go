@@ -42,6 +42,9 @@ func startWriter(s *Store) *writer {
 // do runs fn in a write transaction and returns once that transaction has committed (or failed).
 // fn may be run more than once (see writer) and must not have side effects outside the transaction.
 func (w *writer) do(fn func(*Tx) error) error {
+	if w == nil {
+		return errs.ReadOnly
+	}
 	op := &writeOp{fn: fn, done: make(chan struct{})}
 	w.mu.RLock()
 	if w.closed {
