@@ -27,6 +27,8 @@ const (
 // Options configures an engine. A nil *Options, and the zero value of each field, mean the defaults:
 //
 //	Workers          runtime.GOMAXPROCS(0)
+//	MaxInFlight      pipeline.DefaultMaxInFlight (256)
+//	CommitPartSize   pipeline.DefaultCommitPartSize (512)
 //	Pipeline         pipeline.Default(): extract -> transform -> commit
 //	Extractor        rules.Extractor{}: offline and deterministic
 //	Clock            the wall clock
@@ -36,15 +38,26 @@ const (
 //	MaxAttempts      pipeline.DefaultMaxAttempts (3)
 //	RetryBackoff     pipeline.DefaultBackoff (200 ms, doubling)
 type Options struct {
-	// Workers is how many runs go through the pipeline at once.
+	// Workers is how many pipeline steps compute at once: extractions (calls of the Extractor) and
+	// transforms. Raise it for an extractor that waits on the network rather than the CPU.
 	Workers int
+	// MaxInFlight is how many runs move through the pipeline at once. A run spends most of its time
+	// waiting for the file's writer, where many runs share each commit, so this is not tied to the
+	// number of cores; the runs beyond it wait in a queue of IDs.
+	MaxInFlight int
+	// CommitPartSize is the most memories one commit transaction writes. A run with more facts
+	// commits in parts of this size, each a transaction of its own, so that one large input never
+	// holds the writer for long; the run is completed only after its last part (see the README on
+	// what readers may see meanwhile).
+	CommitPartSize int
 	// Pipeline is the steps every add goes through.
 	Pipeline *pipeline.Pipeline
 	// Extractor turns text and conversations into candidate facts.
 	Extractor Extractor
 	// Clock supplies every timestamp and times every backoff; tests pass a clock.Fake.
 	Clock Clock
-	// Logger receives diagnostics: retries, recovered runs, failures to record a failure.
+	// Logger receives diagnostics: retries (Warn), failed runs, panicking steps and damaged records
+	// (Error), resumed runs (Info).
 	Logger *slog.Logger
 	// LockTimeout bounds the wait for a file another process holds; then Open returns ErrLocked.
 	LockTimeout time.Duration
@@ -52,7 +65,10 @@ type Options struct {
 	ShutdownTimeout time.Duration
 	// MaxAttempts bounds the tries of a step that fails with a transient error.
 	MaxAttempts int
-	// RetryBackoff is the wait before the second try; it doubles after each further failure.
+	// RetryBackoff is the wait before the second try of a failing step; it doubles after each
+	// further failure. It is also the first wait before a write that failed for want of storage
+	// (a full disk, say) is tried again; those waits double up to pipeline.MaxStorageBackoff, and
+	// are tried for as long as the engine is open: a storage error never fails a run.
 	RetryBackoff time.Duration
 	// ReadOnly opens an existing file for reading only, under a shared lock that other read-only
 	// engines (and processes) share: a missing file is ErrNotFound, nothing is created, no run is
@@ -80,11 +96,13 @@ type Engine struct {
 
 // Open opens the mnemo file at path, creating it (mode 0600) if it does not exist, and starts the
 // workers. Runs that a previous process left queued or running resume at once, from the step after
-// their last finished one.
+// their last finished one; one whose record is damaged ends failed, saying so. A file written by an
+// older mnemo is migrated to this version's layout first.
 //
 // It returns an error wrapping ErrLocked if another process holds the file past LockTimeout,
-// ErrCorrupt if the file is not a readable mnemo file, ErrVersion if a newer mnemo wrote it, and
-// ErrInvalidInput for bad options.
+// ErrCorrupt if the file is not a readable mnemo file (damaged, truncated, another program's),
+// ErrVersion if a newer mnemo wrote it, ErrNotFound for a missing file with ReadOnly, and
+// ErrInvalidInput for bad options. When Open fails, the file is released.
 func Open(path string, opts *Options) (*Engine, error) {
 	o, err := resolveOptions(opts)
 	if err != nil {
@@ -94,30 +112,38 @@ func Open(path string, opts *Options) (*Engine, error) {
 		return nil, invalid("path", "empty")
 	}
 	hub := status.NewHub()
-	st, err := store.Open(path, store.Options{LockTimeout: o.LockTimeout, OnRunChange: hub.Publish, ReadOnly: o.ReadOnly})
+	st, err := store.Open(path, store.Options{
+		LockTimeout: o.LockTimeout, OnRunChange: hub.Publish, ReadOnly: o.ReadOnly, Logger: o.Logger,
+	})
 	if err != nil {
 		return nil, err
 	}
 	e := &Engine{opts: o, store: st, hub: hub}
 	e.exec = pipeline.NewExecutor(pipeline.Config{
 		Store: st, Pipeline: o.Pipeline, Extractor: o.Extractor, Clock: o.Clock, Logger: o.Logger,
-		Workers: o.Workers, MaxAttempts: o.MaxAttempts, Backoff: o.RetryBackoff,
+		Workers: o.Workers, MaxInFlight: o.MaxInFlight, CommitPartSize: o.CommitPartSize,
+		MaxAttempts: o.MaxAttempts, Backoff: o.RetryBackoff,
 	})
 	e.Memories = &MemoryService{e: e}
 	e.Runs = &RunService{e: e}
 	if o.ReadOnly {
 		return e, nil
 	}
-	queued, err := st.RecoverInterrupted(func(r *Run) { r.UpdatedAt = e.now() })
+	pending, err := st.PendingRuns()
 	if err != nil {
 		st.Close()
-		return nil, fmt.Errorf("open %s: recover runs: %w", path, err)
+		return nil, fmt.Errorf("open %s: find unfinished runs: %w", path, err)
 	}
-	if len(queued) > 0 {
-		o.Logger.Info("mnemo: resuming runs", "count", len(queued))
+	if len(pending) > 0 {
+		o.Logger.Info("mnemo: resuming runs", "count", len(pending))
+		// Runs a dead process left running go back to queued, as the state machine draws. If that
+		// cannot be written (a full disk), the workers take them as they are: it is only a label.
+		if err := st.Requeue(pending, e.now()); err != nil {
+			o.Logger.Warn("mnemo: could not mark interrupted runs queued; resuming them anyway", "err", err)
+		}
 	}
 	e.exec.Start()
-	e.exec.Enqueue(queued...)
+	e.exec.Enqueue(pending...)
 	return e, nil
 }
 
@@ -129,6 +155,10 @@ func resolveOptions(opts *Options) (Options, error) {
 	switch {
 	case o.Workers < 0:
 		return o, invalid("Options.Workers", "%d is negative", o.Workers)
+	case o.MaxInFlight < 0:
+		return o, invalid("Options.MaxInFlight", "%d is negative", o.MaxInFlight)
+	case o.CommitPartSize < 0:
+		return o, invalid("Options.CommitPartSize", "%d is negative", o.CommitPartSize)
 	case o.LockTimeout < 0:
 		return o, invalid("Options.LockTimeout", "%v is negative", o.LockTimeout)
 	case o.ShutdownTimeout < 0:

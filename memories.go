@@ -2,7 +2,6 @@ package mnemo
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"maps"
 
@@ -23,7 +22,7 @@ type AddOptions struct {
 	// DocumentID is an idempotency key within the group and user: adding it again fails with an
 	// error wrapping ErrConflict that names the run which added it first.
 	DocumentID string
-	// Metadata is copied onto every memory the add creates.
+	// Metadata labels every memory the add creates (stored once for the add, not once per memory).
 	Metadata map[string]string
 }
 
@@ -88,10 +87,10 @@ func (s *MemoryService) Add(ctx context.Context, in Input, opts *AddOptions) (*R
 	if err != nil {
 		return nil, fmt.Errorf("add: new run id: %w", err)
 	}
-	data, err := json.Marshal(p)
-	if err != nil {
-		return nil, fmt.Errorf("add: encode input: %w", err)
+	if err := checkSize(&p, &o); err != nil {
+		return nil, err
 	}
+	data := p.Encode()
 	now := e.now()
 	run, err := e.store.CreateRun(Run{
 		ID: id.String(), Status: Queued, Group: o.Group, UserID: o.UserID,

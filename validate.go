@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/mnemohq/mnemo/memory"
@@ -78,10 +79,15 @@ func checkMetadata(m map[string]string) error {
 	return nil
 }
 
-// checkPayload checks an input's parts, counts its bytes against MaxInputBytes, and returns the
-// first problem found.
+// inputField names an input type's list, the field a problem with the whole input is reported on.
+func inputField(t InputType) string {
+	return map[InputType]string{InputString: "contents", InputConversation: "messages", InputPreExtracted: "items"}[t]
+}
+
+// checkPayload checks an input's parts and returns the first problem found. (Its size is checked
+// with the options', by checkSize.)
 func checkPayload(p *pipeline.Payload) error {
-	var parts, size int
+	var parts int
 	switch p.Type {
 	case InputString:
 		parts = len(p.Texts)
@@ -89,12 +95,10 @@ func checkPayload(p *pipeline.Payload) error {
 			if err := checkText(fmt.Sprintf("contents[%d]", i), t, false); err != nil {
 				return err
 			}
-			size += len(t)
 		}
 	case InputConversation:
 		parts = len(p.Messages)
-		var err error
-		if size, err = checkMessages(p.Messages); err != nil {
+		if err := checkMessages(p.Messages); err != nil {
 			return err
 		}
 	case InputPreExtracted:
@@ -106,55 +110,90 @@ func checkPayload(p *pipeline.Payload) error {
 			if err := checkLabel(fmt.Sprintf("items[%d].topic", i), it.Topic, false); err != nil {
 				return err
 			}
-			size += len(it.Content)
 		}
 	default:
 		return invalid("input", "unknown input type %q", p.Type)
 	}
-	field := map[InputType]string{InputString: "contents", InputConversation: "messages", InputPreExtracted: "items"}[p.Type]
-	switch {
+	switch field := inputField(p.Type); {
 	case parts == 0:
 		return invalid(field, "at least one is required")
 	case parts > MaxInputParts:
 		return invalid(field, "%d exceed the limit of %d", parts, MaxInputParts)
-	case size > MaxInputBytes:
-		return invalid(field, "%d bytes of content exceed the limit of %d for one add", size, MaxInputBytes)
 	}
 	return nil
 }
 
-// checkMessages checks a conversation and returns its content size. Assistant and tool messages may
-// be empty (they may have carried only tool calls), but not every message.
-func checkMessages(msgs []memory.Message) (int, error) {
+// checkSize counts every byte an add stores (contents, message IDs, roles and names, topics, the
+// group, user and document IDs, properties and metadata) against MaxInputBytes.
+func checkSize(p *pipeline.Payload, o *AddOptions) error {
+	size := len(o.Group) + len(o.UserID) + len(o.DocumentID)
+	for _, m := range []map[string]string{o.Properties, o.Metadata} {
+		for k, v := range m {
+			size += len(k) + len(v)
+		}
+	}
+	for _, t := range p.Texts {
+		size += len(t)
+	}
+	for _, m := range p.Messages {
+		size += len(m.ID) + len(m.Role) + len(m.Name) + len(m.Content)
+	}
+	for _, it := range p.Items {
+		size += len(it.Content) + len(it.Topic)
+	}
+	if size > MaxInputBytes {
+		return invalid(inputField(p.Type), "%d bytes exceed the limit of %d for one add (contents, IDs, names, topics, properties and metadata together)", size, MaxInputBytes)
+	}
+	return nil
+}
+
+// checkTime checks that a time the caller passes can be stored and read back exactly: the zero time
+// (no time), or a time in the years 1 to 9999.
+func checkTime(field string, t time.Time) error {
+	if t.IsZero() {
+		return nil
+	}
+	if y := t.UTC().Year(); y < 1 || y > 9999 {
+		return invalid(field, "year %d is outside 1..9999", y)
+	}
+	return nil
+}
+
+// checkMessages checks a conversation. Assistant and tool messages may be empty (they may have
+// carried only tool calls), but not every message.
+func checkMessages(msgs []memory.Message) error {
 	size := 0
 	ids := make(map[string]int, len(msgs))
 	for i, m := range msgs {
 		field := fmt.Sprintf("messages[%d]", i)
 		if !memory.ValidRole(m.Role) {
-			return 0, invalid(field+".role", "unknown role %q (want user, assistant, system, tool or developer)", m.Role)
+			return invalid(field+".role", "unknown role %q (want user, assistant, system, tool or developer)", m.Role)
 		}
 		emptyOK := m.Role == memory.RoleAssistant || m.Role == memory.RoleTool
 		if err := checkText(field+".content", m.Content, emptyOK); err != nil {
-			return 0, err
+			return err
 		}
 		if err := checkLabel(field+".id", m.ID, false); err != nil {
-			return 0, err
+			return err
 		}
 		if err := checkLabel(field+".name", m.Name, false); err != nil {
-			return 0, err
+			return err
+		}
+		if err := checkTime(field+".created_at", m.CreatedAt); err != nil {
+			return err
 		}
 		if m.ID != "" {
 			if j, dup := ids[m.ID]; dup {
-				return 0, invalid(field+".id", "%q repeats the ID of messages[%d]", m.ID, j)
+				return invalid(field+".id", "%q repeats the ID of messages[%d]", m.ID, j)
 			}
 			ids[m.ID] = i
 		}
 		size += len(m.Content)
 	}
 	if len(msgs) > 0 && size == 0 {
-		return 0, invalid("messages", "every message is empty")
+		return invalid("messages", "every message is empty")
 	}
-	return size, nil
+	return nil
 }
 
 // checkAddOptions checks an add's options and fills in the default group.

@@ -1,9 +1,12 @@
 package pipeline
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 
+	"github.com/mnemohq/mnemo/internal/codec"
+	"github.com/mnemohq/mnemo/internal/errs"
 	"github.com/mnemohq/mnemo/memory"
 )
 
@@ -38,4 +41,89 @@ func fromPayload(runID string, p *Payload) *batch {
 		b.Facts[i] = memory.Fact{Content: it.Content, Topic: it.Topic, Sources: []memory.Source{{RunID: runID, Input: i}}}
 	}
 	return b
+}
+
+// batchFormat is the first byte of an encoded batch; schema-1 checkpoints were JSON ('{').
+const batchFormat byte = 2
+
+// encode returns the batch as a checkpoint. A source naming the run itself (nearly all of them)
+// is written as an empty run ID, so a large run's checkpoint does not repeat its ID per fact.
+func (b *batch) encode(runID string) []byte {
+	size := 16
+	for _, f := range b.Facts {
+		size += len(f.Content) + len(f.Topic) + codec.TimeSize + 4 + 8*len(f.Sources)
+	}
+	e := codec.Encoder{B: make([]byte, 0, size)}
+	e.Byte(batchFormat)
+	e.Uint(uint64(b.Inputs))
+	e.Uint(uint64(len(b.Facts)))
+	for _, f := range b.Facts {
+		e.Str(f.Content)
+		e.Str(f.Topic)
+		e.Time(f.EventTime)
+		e.Uint(uint64(len(f.Sources)))
+		for _, s := range f.Sources {
+			if s.RunID == runID {
+				e.Str("")
+			} else {
+				e.Str(s.RunID)
+			}
+			e.Int(int64(s.Input))
+			e.Str(s.MessageID)
+		}
+	}
+	e.Uint(uint64(len(b.Failures)))
+	for _, f := range b.Failures {
+		e.Int(int64(f.Input))
+		e.Str(f.Error)
+	}
+	return e.B
+}
+
+// decodeBatch reads a checkpoint of run runID, in either form.
+func decodeBatch(data []byte, runID string) (*batch, error) {
+	var b batch
+	if len(data) > 0 && data[0] == '{' {
+		if err := json.Unmarshal(data, &b); err != nil {
+			return nil, fmt.Errorf("%w: checkpoint: %v", errs.Corrupt, err)
+		}
+		return &b, nil
+	}
+	d := codec.NewDecoder(data)
+	if f := d.Byte(); d.Err() == nil && f != batchFormat {
+		return nil, fmt.Errorf("%w: checkpoint: unknown format %d", errs.Corrupt, f)
+	}
+	b.Inputs = int(d.Uint())
+	if n := d.Length(); n > 0 {
+		b.Facts = make([]memory.Fact, n)
+		for i := range b.Facts {
+			f := &b.Facts[i]
+			f.Content = d.Str()
+			f.Topic = d.Str()
+			f.EventTime = d.Time()
+			if ns := d.Length(); ns > 0 {
+				f.Sources = make([]memory.Source, ns)
+				for j := range f.Sources {
+					s := memory.Source{RunID: d.Str(), Input: int(d.Int()), MessageID: d.Str()}
+					if s.RunID == "" {
+						s.RunID = runID
+					}
+					f.Sources[j] = s
+				}
+			}
+		}
+	}
+	if n := d.Length(); n > 0 {
+		b.Failures = make([]inputFailure, n)
+		for i := range b.Failures {
+			b.Failures[i] = inputFailure{Input: int(d.Int()), Error: d.Str()}
+		}
+	}
+	if d.Err() == nil && d.Len() != 0 {
+		d.Fail("trailing bytes")
+	}
+	if err := d.Err(); err != nil {
+		return nil, fmt.Errorf("checkpoint: %w", err)
+	}
+	return &b, nil
 }

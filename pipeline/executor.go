@@ -2,17 +2,11 @@ package pipeline
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
-	"fmt"
 	"log/slog"
-	"slices"
 	"sync"
 	"time"
 
 	"github.com/mnemohq/mnemo/clock"
-	"github.com/mnemohq/mnemo/internal/errs"
-	"github.com/mnemohq/mnemo/status"
 	"github.com/mnemohq/mnemo/store"
 )
 
@@ -20,38 +14,58 @@ import (
 const (
 	DefaultMaxAttempts = 3
 	DefaultBackoff     = 200 * time.Millisecond
+	// DefaultMaxInFlight is how many runs move through the pipeline at once by default.
+	DefaultMaxInFlight = 256
+	// DefaultCommitPartSize is the most facts one commit transaction writes by default.
+	DefaultCommitPartSize = 512
+	// MaxStorageBackoff caps the wait between retries of a write that failed for want of storage.
+	MaxStorageBackoff = 5 * time.Second
 	// abandonGrace is how long Stop waits, after cancelling the steps still running at its deadline,
 	// for them to return. A step that ignores its context is then left behind: its writes fail with
 	// ErrClosed once the store closes, and the run resumes at the next Open.
 	abandonGrace = time.Second
 )
 
-// Config wires an Executor to the engine.
+// Config wires an Executor to the engine. The zero value of each number means its default.
 type Config struct {
 	Store     *store.Store
 	Pipeline  *Pipeline
 	Extractor Extractor
 	Clock     clock.Clock
 	Logger    *slog.Logger
-	// Workers is how many runs are processed at once.
+	// Workers is how many steps compute at once: extractions (each call of the Extractor) and
+	// transforms. Default 1.
 	Workers int
+	// MaxInFlight is how many runs move through the pipeline at once. Most of a run's time is spent
+	// waiting for the writer, not computing, so it is not tied to Workers. Default DefaultMaxInFlight.
+	MaxInFlight int
+	// CommitPartSize is the most facts one commit transaction writes; a run with more commits in
+	// parts, so that other callers' writes interleave with it. Default DefaultCommitPartSize.
+	CommitPartSize int
 	// MaxAttempts bounds the tries of a failing extraction; Backoff is the wait before the second.
+	// Backoff is also the first wait before retrying a write that failed for want of storage.
 	MaxAttempts int
 	Backoff     time.Duration
 }
 
-// Executor runs queued runs through the pipeline with a fixed pool of worker goroutines.
+// Executor takes queued runs through the pipeline. A dispatcher hands each run to a goroutine of
+// its own, up to MaxInFlight at once; those goroutines share Workers slots for computing and one
+// writer for storing, so that many runs' writes share each transaction.
 type Executor struct {
 	cfg      Config
 	queue    *runQueue
+	compute  chan struct{} // a token per step computing
+	slots    chan struct{} // a token per run in flight
+	mu       sync.Mutex    // guards active
+	active   map[string]bool
 	ctx      context.Context // steps' context; cancelled when Stop's deadline passes
 	cancel   context.CancelFunc
-	stopping chan struct{} // closed by Stop: workers take no new run and start no new step
+	stopping chan struct{} // closed by Stop: no new run is taken and no new stage begins
 	stopOnce sync.Once
-	workers  sync.WaitGroup
+	running  sync.WaitGroup // the dispatcher and every run's goroutine
 }
 
-// NewExecutor returns an executor for cfg; Start sets its workers going.
+// NewExecutor returns an executor for cfg; Start sets it going.
 func NewExecutor(cfg Config) *Executor {
 	if cfg.MaxAttempts <= 0 {
 		cfg.MaxAttempts = DefaultMaxAttempts
@@ -62,6 +76,12 @@ func NewExecutor(cfg Config) *Executor {
 	if cfg.Workers <= 0 {
 		cfg.Workers = 1
 	}
+	if cfg.MaxInFlight <= 0 {
+		cfg.MaxInFlight = DefaultMaxInFlight
+	}
+	if cfg.CommitPartSize <= 0 {
+		cfg.CommitPartSize = DefaultCommitPartSize
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -69,28 +89,30 @@ func NewExecutor(cfg Config) *Executor {
 		cfg.Clock = clock.Real{}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Executor{cfg: cfg, queue: newRunQueue(), ctx: ctx, cancel: cancel, stopping: make(chan struct{})}
-}
-
-// Start launches the worker goroutines.
-func (x *Executor) Start() {
-	for range x.cfg.Workers {
-		x.workers.Add(1)
-		go x.work()
+	return &Executor{
+		cfg: cfg, queue: newRunQueue(), ctx: ctx, cancel: cancel, stopping: make(chan struct{}),
+		compute: make(chan struct{}, cfg.Workers), slots: make(chan struct{}, cfg.MaxInFlight),
+		active: make(map[string]bool),
 	}
 }
 
-// Enqueue hands runs to the workers. It never blocks.
+// Start launches the dispatcher.
+func (x *Executor) Start() {
+	x.running.Add(1)
+	go x.dispatch()
+}
+
+// Enqueue hands runs to the executor. It never blocks. A run already in flight is not taken twice.
 func (x *Executor) Enqueue(ids ...string) { x.queue.push(ids...) }
 
-// Stop makes the workers take no new run and start no new step, and waits for the steps under way to
-// finish until ctx ends; then it cancels them. Runs left unfinished stay running in the file and are
-// resumed from their last checkpoint at the next Open.
+// Stop takes no new run and begins no new stage, and waits for the stages under way to finish until
+// ctx ends; then it cancels them (a large commit stops between two parts). Runs left unfinished stay
+// in the file and resume at the next Open from their last checkpoint.
 func (x *Executor) Stop(ctx context.Context) error {
 	x.stopOnce.Do(func() { close(x.stopping) })
 	done := make(chan struct{})
 	go func() {
-		x.workers.Wait()
+		x.running.Wait()
 		close(done)
 	}()
 	defer x.cancel()
@@ -108,31 +130,55 @@ func (x *Executor) Stop(ctx context.Context) error {
 	return ctx.Err()
 }
 
-func (x *Executor) work() {
-	defer x.workers.Done()
+// dispatch gives each queued run a goroutine, waiting for a slot when MaxInFlight runs are moving.
+func (x *Executor) dispatch() {
+	defer x.running.Done()
 	for {
 		id, ok := x.queue.pop(x.stopping)
 		if !ok {
 			return
 		}
-		x.processSafely(id)
+		select {
+		case x.slots <- struct{}{}:
+		case <-x.stopping:
+			return // the run stays pending in the file
+		}
+		x.mu.Lock()
+		if x.active[id] {
+			x.mu.Unlock()
+			<-x.slots
+			continue
+		}
+		x.active[id] = true
+		x.mu.Unlock()
+		x.running.Add(1)
+		go x.drive(id)
 	}
 }
 
-// processSafely is process behind a recover: a bug in a step must fail its run, not bring down the
-// application that embeds the engine. (A panic in an extractor is caught earlier, per input.)
-func (x *Executor) processSafely(id string) {
+func (x *Executor) drive(id string) {
 	defer func() {
-		p := recover()
-		if p == nil {
-			return
-		}
-		x.cfg.Logger.Error("mnemo: pipeline panicked", "run", id, "panic", p)
-		if r, err := x.cfg.Store.Run(id); err == nil && r.Status == status.Running {
-			x.fail(r, fmt.Errorf("internal error: %v", p))
-		}
+		x.mu.Lock()
+		delete(x.active, id)
+		x.mu.Unlock()
+		<-x.slots
+		x.running.Done()
 	}()
-	x.process(id)
+	d := &driver{x: x, id: id}
+	d.run()
+}
+
+// computing runs fn holding one of the Workers slots. It returns ctx's error, without running fn,
+// if the executor is cancelled while waiting.
+func (x *Executor) computing(fn func()) error {
+	select {
+	case x.compute <- struct{}{}:
+	case <-x.ctx.Done():
+		return x.ctx.Err()
+	}
+	defer func() { <-x.compute }()
+	fn()
+	return nil
 }
 
 func (x *Executor) stopped() bool {
@@ -145,152 +191,3 @@ func (x *Executor) stopped() bool {
 }
 
 func (x *Executor) now() time.Time { return x.cfg.Clock.Now().UTC().Round(0) }
-
-// process takes a queued run and drives it step by step to its end. It returns early, leaving the run
-// running and resumable, when the executor stops.
-func (x *Executor) process(id string) {
-	r, err := x.cfg.Store.Run(id)
-	if err != nil {
-		x.cfg.Logger.Error("mnemo: load run", "run", id, "err", err)
-		return
-	}
-	if r.Status != status.Queued {
-		return // taken already, parked in a buffer, or finished
-	}
-	r, err = x.cfg.Store.UpdateRun(id, r.Revision, func(_ *store.Tx, run *status.Run) error {
-		now := x.now()
-		run.Status = status.Running
-		run.Attempts++
-		if run.StartedAt.IsZero() {
-			run.StartedAt = now
-		}
-		run.UpdatedAt = now
-		return nil
-	})
-	if err != nil {
-		x.cfg.Logger.Error("mnemo: start run", "run", id, "err", err)
-		return
-	}
-	if !slices.Equal(r.Steps, x.cfg.Pipeline.Names()) {
-		x.fail(r, fmt.Errorf("the run was added with pipeline %v, and the engine now runs %v", r.Steps, x.cfg.Pipeline.Names()))
-		return
-	}
-	for r.Step < x.cfg.Pipeline.Len() && !x.stopped() {
-		next, err := x.step(&r)
-		switch {
-		case x.ctx.Err() != nil:
-			return // shutting down: the run resumes at the next Open
-		case errors.Is(err, errs.Conflict) || errors.Is(err, errs.Closed):
-			x.cfg.Logger.Warn("mnemo: run changed under its worker", "run", id, "err", err)
-			return
-		case err != nil:
-			x.fail(r, err)
-			return
-		}
-		r = next
-	}
-}
-
-// step runs the run's current step and stores its outcome.
-func (x *Executor) step(r *status.Run) (status.Run, error) {
-	k := r.Step
-	last := k == x.cfg.Pipeline.Len()-1
-	s := x.cfg.Pipeline.steps[k]
-	if s.kind() == kindExtract {
-		p, err := x.payload(r.ID)
-		if err != nil {
-			return status.Run{}, err
-		}
-		out, err := x.extract(x.ctx, r, p)
-		if err != nil {
-			return status.Run{}, err
-		}
-		return x.save(r, out, last)
-	}
-	var next status.Run
-	err := x.retry(x.ctx, func(context.Context) error {
-		in, err := x.input(r)
-		if err != nil {
-			return err
-		}
-		switch s.kind() {
-		case kindTransform:
-			next, err = x.save(r, transform(in), last)
-		case kindCommit:
-			next, err = x.commit(r, in, last)
-		default:
-			err = Permanent(fmt.Errorf("step %d (%s) has no implementation", k, s.Name()))
-		}
-		return err
-	})
-	return next, err
-}
-
-// save checkpoints a step's output and advances the run, as a compare-and-set on its revision.
-func (x *Executor) save(r *status.Run, out *batch, last bool) (status.Run, error) {
-	return x.cfg.Store.UpdateRun(r.ID, r.Revision, func(t *store.Tx, run *status.Run) error {
-		return x.advance(t, run, out, last, x.now())
-	})
-}
-
-func (x *Executor) payload(id string) (*Payload, error) {
-	data, err := x.cfg.Store.Input(id)
-	if err != nil {
-		return nil, err
-	}
-	var p Payload
-	if err := json.Unmarshal(data, &p); err != nil {
-		return nil, Permanent(fmt.Errorf("%w: input of run %s: %v", errs.Corrupt, id, err))
-	}
-	return &p, nil
-}
-
-// input returns what the run's current step consumes: the previous step's checkpoint, or for the
-// step the input entered at, the input itself.
-func (x *Executor) input(r *status.Run) (*batch, error) {
-	if r.Step == r.StartingStep {
-		p, err := x.payload(r.ID)
-		if err != nil {
-			return nil, err
-		}
-		if p.Type != status.InputPreExtracted {
-			return nil, Permanent(fmt.Errorf("input type %s cannot enter at step %d", p.Type, r.Step))
-		}
-		return fromPayload(r.ID, p), nil
-	}
-	data, err := x.cfg.Store.Checkpoint(r.ID, r.Step-1)
-	if err != nil {
-		return nil, err
-	}
-	var b batch
-	if err := json.Unmarshal(data, &b); err != nil {
-		return nil, Permanent(fmt.Errorf("%w: checkpoint of run %s: %v", errs.Corrupt, r.ID, err))
-	}
-	return &b, nil
-}
-
-// fail ends a run that cannot go on: failed, or partial_success if an earlier commit step of its
-// pipeline already committed memories.
-func (x *Executor) fail(r status.Run, cause error) {
-	_, err := x.cfg.Store.UpdateRun(r.ID, r.Revision, func(_ *store.Tx, run *status.Run) error {
-		now := x.now()
-		run.Status = status.Failed
-		if run.CommittedOperations.Len() > 0 {
-			run.Status = status.PartialSuccess
-		}
-		run.Error = fmt.Sprintf("step %d (%s): %v", run.Step, stepName(run), cause)
-		run.CompletedAt = now
-		run.UpdatedAt = now
-		return nil
-	})
-	if err != nil {
-		x.cfg.Logger.Error("mnemo: record run failure", "run", r.ID, "cause", cause, "err", err)
-	}
-}
-
-func stepName(r *status.Run) string {
-	if r.Step >= 0 && r.Step < len(r.Steps) {
-		return r.Steps[r.Step]
-	}
-	return "end"
-}

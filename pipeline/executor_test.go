@@ -43,9 +43,15 @@ var wordsExtractor = ExtractorFunc(func(ctx context.Context, req ExtractRequest)
 })
 
 func setup(t *testing.T, ex Extractor, pipe *Pipeline) *fixture {
+	return setupWith(t, ex, pipe, Config{}, store.Options{})
+}
+
+// setupWith is setup with a configuration and store options to start from.
+func setupWith(t *testing.T, ex Extractor, pipe *Pipeline, cfg Config, so store.Options) *fixture {
 	t.Helper()
 	hub := status.NewHub()
-	st, err := store.Open(filepath.Join(t.TempDir(), "x.db"), store.Options{OnRunChange: hub.Publish})
+	so.OnRunChange = hub.Publish
+	st, err := store.Open(filepath.Join(t.TempDir(), "x.db"), so)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +59,11 @@ func setup(t *testing.T, ex Extractor, pipe *Pipeline) *fixture {
 		pipe = Default()
 	}
 	f := &fixture{t: t, store: st, hub: hub, clock: clock.NewFake(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)), pipe: pipe}
-	f.exec = NewExecutor(Config{Store: st, Pipeline: pipe, Extractor: ex, Clock: f.clock, Workers: 2, Backoff: time.Second})
+	cfg.Store, cfg.Pipeline, cfg.Extractor, cfg.Clock, cfg.Workers = st, pipe, ex, f.clock, 2
+	if cfg.Backoff == 0 {
+		cfg.Backoff = time.Second
+	}
+	f.exec = NewExecutor(cfg)
 	t.Cleanup(func() {
 		f.exec.Stop(context.Background())
 		hub.Close()
@@ -69,7 +79,7 @@ func (f *fixture) add(p Payload, userID string) status.Run {
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	data, _ := json.Marshal(p)
+	data := p.Encode()
 	r, err := f.store.CreateRun(status.Run{
 		ID: uuid.Must(uuid.NewV7()).String(), Status: status.Queued, Group: "default", UserID: userID,
 		InputType: p.Type, Steps: f.pipe.Names(), StartingStep: start, Step: start,
@@ -171,17 +181,21 @@ func TestExecutorResumesAfterLastFinishedStep(t *testing.T) {
 		return nil, errors.New("extract must not run again")
 	}), nil)
 	r := f.add(Payload{Type: status.InputString, Texts: []string{"original text"}}, "u")
+	// The checkpoint as schema 1 wrote it (JSON, one key): resumed runs of an older file read it.
 	cp, _ := json.Marshal(&batch{Inputs: 1, Facts: []memory.Fact{{Content: "From the checkpoint.", Sources: []memory.Source{{RunID: r.ID}}}}})
 	_, err := f.store.UpdateRun(r.ID, r.Revision, func(t *store.Tx, run *status.Run) error {
 		run.Status, run.Step, run.Attempts = status.Running, 1, 1
-		return t.PutCheckpoint(run.ID, 0, cp)
+		return t.PutCheckpoint(run.ID, store.NewCheckpoint(0, cp))
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ids, err := f.store.RecoverInterrupted(func(*status.Run) {})
+	ids, err := f.store.PendingRuns()
 	if err != nil || len(ids) != 1 {
-		t.Fatalf("recover: %v, %v", ids, err)
+		t.Fatalf("pending: %v, %v", ids, err)
+	}
+	if err := f.store.Requeue(ids, f.clock.Now()); err != nil {
+		t.Fatal(err)
 	}
 	f.exec.Start()
 	f.exec.Enqueue(ids...)
@@ -261,7 +275,7 @@ func TestExecutorRefusesRunOfAnotherPipeline(t *testing.T) {
 }
 
 // TestStopLeavesRunResumable stops the executor while an extraction blocks: Stop cancels it at its
-// deadline and the run stays running in the file, to be recovered at the next Open.
+// deadline and the run stays queued in the file (nothing of it was stored yet), for the next Open.
 func TestStopLeavesRunResumable(t *testing.T) {
 	t.Parallel()
 	started := make(chan struct{})
@@ -280,7 +294,7 @@ func TestStopLeavesRunResumable(t *testing.T) {
 		t.Fatalf("Stop = %v", err)
 	}
 	got, err := f.store.Run(r.ID)
-	if err != nil || got.Status != status.Running || got.Step != 0 || got.Error != "" {
+	if err != nil || got.Status != status.Queued || got.Step != 0 || got.Error != "" {
 		t.Fatalf("run after stop: %+v, %v", got, err)
 	}
 }

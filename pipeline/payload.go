@@ -1,6 +1,11 @@
 package pipeline
 
 import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/mnemohq/mnemo/internal/codec"
+	"github.com/mnemohq/mnemo/internal/errs"
 	"github.com/mnemohq/mnemo/memory"
 	"github.com/mnemohq/mnemo/status"
 )
@@ -12,4 +17,78 @@ type Payload struct {
 	Texts    []string         `json:"texts,omitempty"`
 	Messages []memory.Message `json:"messages,omitempty"`
 	Items    []memory.Item    `json:"items,omitempty"`
+}
+
+// payloadFormat is the first byte of an encoded payload. Schema-1 files stored payloads as JSON,
+// whose first byte is '{'; DecodePayload reads both.
+const payloadFormat byte = 2
+
+// Encode returns the payload in its stored form: compact, exact for every time, and many times
+// cheaper to write and read than JSON.
+func (p *Payload) Encode() []byte {
+	size := 16
+	for _, t := range p.Texts {
+		size += len(t) + 4
+	}
+	for _, m := range p.Messages {
+		size += len(m.ID) + len(m.Role) + len(m.Name) + len(m.Content) + 8 + codec.TimeSize
+	}
+	for _, it := range p.Items {
+		size += len(it.Content) + len(it.Topic) + 8
+	}
+	e := codec.Encoder{B: make([]byte, 0, size)}
+	e.Byte(payloadFormat)
+	e.Str(string(p.Type))
+	e.Strs(p.Texts)
+	e.Uint(uint64(len(p.Messages)))
+	for _, m := range p.Messages {
+		e.Str(m.ID)
+		e.Str(m.Role)
+		e.Str(m.Name)
+		e.Str(m.Content)
+		e.Time(m.CreatedAt)
+	}
+	e.Uint(uint64(len(p.Items)))
+	for _, it := range p.Items {
+		e.Str(it.Content)
+		e.Str(it.Topic)
+	}
+	return e.B
+}
+
+// DecodePayload reads a stored payload, in either form. A damaged one is an error wrapping
+// ErrCorrupt.
+func DecodePayload(b []byte) (*Payload, error) {
+	var p Payload
+	if len(b) > 0 && b[0] == '{' {
+		if err := json.Unmarshal(b, &p); err != nil {
+			return nil, fmt.Errorf("%w: input: %v", errs.Corrupt, err)
+		}
+		return &p, nil
+	}
+	d := codec.NewDecoder(b)
+	if f := d.Byte(); d.Err() == nil && f != payloadFormat {
+		return nil, fmt.Errorf("%w: input: unknown format %d", errs.Corrupt, f)
+	}
+	p.Type = status.InputType(d.Str())
+	p.Texts = d.Strs()
+	if n := d.Length(); n > 0 {
+		p.Messages = make([]memory.Message, n)
+		for i := range p.Messages {
+			p.Messages[i] = memory.Message{ID: d.Str(), Role: d.Str(), Name: d.Str(), Content: d.Str(), CreatedAt: d.Time()}
+		}
+	}
+	if n := d.Length(); n > 0 {
+		p.Items = make([]memory.Item, n)
+		for i := range p.Items {
+			p.Items[i] = memory.Item{Content: d.Str(), Topic: d.Str()}
+		}
+	}
+	if d.Err() == nil && d.Len() != 0 {
+		d.Fail("trailing bytes")
+	}
+	if err := d.Err(); err != nil {
+		return nil, fmt.Errorf("input: %w", err)
+	}
+	return &p, nil
 }

@@ -45,8 +45,12 @@ func Extract() Step { return extractStep{} }
 // the run (a fact said twice keeps the sources of both). Pre-extracted input enters here.
 func Transform() Step { return transformStep{} }
 
-// Commit is the step that writes the facts as memories in one transaction, with the run's new state,
-// as a compare-and-set on the run. A fact whose content the scope already holds is a no-op.
+// Commit is the step that writes the facts as memories with the run's new state, as a compare-and-set
+// on the run: in one transaction, or for a large run in parts of a bounded size (see
+// Config.CommitPartSize), the run ending only with its last part. A fact whose content the scope
+// already holds is a no-op. The steps between the previous checkpoint and a commit (transform) run
+// just before it and are written with it, so a run costs two commits on its way: its extraction,
+// and its commit.
 func Commit() Step { return commitStep{} }
 
 // Pipeline is an ordered list of steps. It is immutable once made.
@@ -113,4 +117,15 @@ func (p *Pipeline) StartingStep(t status.InputType) (int, error) {
 		return 0, fmt.Errorf("%w: input type %s needs an extract step, and the pipeline has none", errs.InvalidInput, t)
 	}
 	return 0, fmt.Errorf("%w: input type %q is not supported", errs.InvalidInput, t)
+}
+
+// commitAt returns the index of the first commit step at or after step k. Validate guarantees one:
+// a pipeline ends with a commit.
+func (p *Pipeline) commitAt(k int) int {
+	for i := k; i < len(p.steps); i++ {
+		if p.steps[i].kind() == kindCommit {
+			return i
+		}
+	}
+	return len(p.steps) - 1
 }

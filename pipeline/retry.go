@@ -10,19 +10,21 @@ import (
 )
 
 // retry calls fn until it succeeds, fails permanently, ctx ends, or attempts are exhausted, waiting
-// backoff, 2*backoff, 4*backoff ... between attempts on the executor's clock. A panic in fn (a
-// user's extractor, say) becomes a permanent error rather than escaping.
-func (x *Executor) retry(ctx context.Context, fn func(context.Context) error) error {
+// backoff, 2*backoff, 4*backoff ... between attempts on the executor's clock, and logging each retry
+// at Warn. A panic in fn (a user's extractor, say) is logged at Error and becomes a permanent error
+// rather than escaping.
+func (d *driver) retry(ctx context.Context, step int, fn func(context.Context) error) error {
+	x := d.x
 	delay := x.cfg.Backoff
 	for attempt := 1; ; attempt++ {
-		err := callSafely(ctx, fn)
+		err := d.callSafely(ctx, step, fn)
 		if err == nil || !retryable(err) || ctx.Err() != nil || attempt >= x.cfg.MaxAttempts {
 			if err != nil && attempt > 1 && retryable(err) && ctx.Err() == nil {
 				err = fmt.Errorf("after %d attempts: %w", attempt, err)
 			}
 			return err
 		}
-		x.cfg.Logger.Debug("mnemo: retrying", "attempt", attempt, "delay", delay, "err", err)
+		x.cfg.Logger.Warn("mnemo: step failed, retrying", "run", d.id, "step", step, "attempt", attempt, "err", err, "delay", delay)
 		select {
 		case <-x.cfg.Clock.After(delay):
 		case <-ctx.Done():
@@ -32,9 +34,10 @@ func (x *Executor) retry(ctx context.Context, fn func(context.Context) error) er
 	}
 }
 
-func callSafely(ctx context.Context, fn func(context.Context) error) (err error) {
+func (d *driver) callSafely(ctx context.Context, step int, fn func(context.Context) error) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
+			d.x.cfg.Logger.Error("mnemo: step panicked", "run", d.id, "step", step, "panic", r)
 			err = Permanent(fmt.Errorf("panic: %v", r))
 		}
 	}()

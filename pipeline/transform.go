@@ -13,10 +13,11 @@ import (
 // when their contents are equal after store.NormalizeContent (case, punctuation and spacing aside), or
 // when they hold the same set of words in another order. The first keeps its place and gains the
 // other's sources, and the earlier of their event times; a later fact with another topic is kept apart.
-// It runs in O(n log n) for n facts, however large the input.
+// It runs in O(n log n) for n facts, however large the input and however many facts are one.
 func transform(in *batch) *batch {
 	out := &batch{Inputs: in.Inputs, Failures: in.Failures, Facts: make([]memory.Fact, 0, len(in.Facts))}
-	seen := make(map[string]int, 2*len(in.Facts)) // dedupe key -> index in out.Facts
+	seen := make(map[string]int, 2*len(in.Facts))  // dedupe key -> index in out.Facts
+	var sources map[int]map[memory.Source]struct{} // of merged facts only: out index -> its sources
 	for _, f := range in.Facts {
 		f.Content = collapseSpace(f.Content)
 		f.Topic = strings.TrimSpace(f.Topic)
@@ -24,9 +25,12 @@ func transform(in *batch) *batch {
 		if norm == "" {
 			continue // punctuation or whitespace only: nothing to remember
 		}
-		keys := []string{f.Topic + "\x00" + norm, f.Topic + "\x00" + wordSet(norm)}
+		keys := [2]string{f.Topic + "\x00" + norm, f.Topic + "\x00" + wordSet(norm)}
 		if i, dup := firstSeen(seen, keys); dup {
-			merge(&out.Facts[i], f)
+			if sources == nil {
+				sources = make(map[int]map[memory.Source]struct{})
+			}
+			merge(&out.Facts[i], f, sources, i)
 			continue
 		}
 		for _, k := range keys {
@@ -37,7 +41,7 @@ func transform(in *batch) *batch {
 	return out
 }
 
-func firstSeen(seen map[string]int, keys []string) (int, bool) {
+func firstSeen(seen map[string]int, keys [2]string) (int, bool) {
 	for _, k := range keys {
 		if i, ok := seen[k]; ok {
 			return i, true
@@ -46,9 +50,22 @@ func firstSeen(seen map[string]int, keys []string) (int, bool) {
 	return 0, false
 }
 
-func merge(into *memory.Fact, dup memory.Fact) {
+// merge adds dup's sources that into lacks, and keeps the earlier event time. The set of a merged
+// fact's sources is kept in sources, so that a fact said ten thousand times costs ten thousand set
+// lookups rather than a scan of its sources for each.
+func merge(into *memory.Fact, dup memory.Fact, sources map[int]map[memory.Source]struct{}, i int) {
+	set, ok := sources[i]
+	if !ok {
+		set = make(map[memory.Source]struct{}, len(into.Sources)+len(dup.Sources))
+		for _, s := range into.Sources {
+			set[s] = struct{}{}
+		}
+		into.Sources = slices.Clip(into.Sources) // never append into an array another fact shares
+		sources[i] = set
+	}
 	for _, s := range dup.Sources {
-		if !slices.Contains(into.Sources, s) {
+		if _, has := set[s]; !has {
+			set[s] = struct{}{}
 			into.Sources = append(into.Sources, s)
 		}
 	}

@@ -16,19 +16,22 @@ import (
 
 // Buckets. Every bucket is created at Open; a file without them is not a mnemo file.
 var (
-	bucketMeta        = []byte("meta")        // "schema" -> uint32 schema version
+	bucketMeta        = []byte("meta")        // "schema" -> schema version (1 byte)
 	bucketRuns        = []byte("runs")        // run ID (16 bytes, UUIDv7 so time-ordered) -> run record
 	bucketRunStatus   = []byte("run_status")  // status code (1 byte) + run ID -> nothing
-	bucketInputs      = []byte("inputs")      // run ID -> the add's payload (JSON)
-	bucketCheckpoints = []byte("checkpoints") // run ID + step (2 bytes) -> the step's output
+	bucketRunOps      = []byte("run_ops")     // run ID + part (4 bytes) -> operations of a large run's commit part
+	bucketInputs      = []byte("inputs")      // run ID -> the add's payload
+	bucketAttrs       = []byte("attrs")       // run ID -> the add's properties and metadata, shared by its memories
+	bucketCheckpoints = []byte("checkpoints") // run ID + step (2 bytes) + chunk (4 bytes) -> the step's output
+	bucketProgress    = []byte("progress")    // run ID -> step and facts committed of a commit under way
 	bucketDocuments   = []byte("documents")   // scope + document ID -> run ID
 	bucketMemories    = []byte("memories")    // memory ID (16 bytes) -> memory record
 	bucketMemScope    = []byte("mem_scope")   // scope + sequence (8 bytes) + memory ID -> nothing
 	bucketMemContent  = []byte("mem_content") // scope + properties + content hash -> memory ID
 )
 
-var allBuckets = [][]byte{bucketMeta, bucketRuns, bucketRunStatus, bucketInputs, bucketCheckpoints,
-	bucketDocuments, bucketMemories, bucketMemScope, bucketMemContent}
+var allBuckets = [][]byte{bucketMeta, bucketRuns, bucketRunStatus, bucketRunOps, bucketInputs, bucketAttrs,
+	bucketCheckpoints, bucketProgress, bucketDocuments, bucketMemories, bucketMemScope, bucketMemContent}
 
 // idBytes parses a UUID string into its 16 bytes, the form every ID takes as a key.
 func idBytes(field, id string) ([]byte, error) {
@@ -48,8 +51,18 @@ func runStatusKey(s status.Status, id []byte) []byte {
 	return append([]byte{statusCodes[s]}, id...)
 }
 
-func checkpointKey(id []byte, step int) []byte {
-	return binary.BigEndian.AppendUint16(append(make([]byte, 0, 18), id...), uint16(step))
+// checkpointPrefix is the key prefix of a step's checkpoint chunks. Schema-1 files stored a
+// checkpoint whole under the prefix itself.
+func checkpointPrefix(id []byte, step int) []byte {
+	return binary.BigEndian.AppendUint16(append(make([]byte, 0, 22), id...), uint16(step))
+}
+
+func checkpointKey(id []byte, step, chunk int) []byte {
+	return binary.BigEndian.AppendUint32(checkpointPrefix(id, step), uint32(chunk))
+}
+
+func runOpsKey(id []byte, part int) []byte {
+	return binary.BigEndian.AppendUint32(append(make([]byte, 0, 20), id...), uint32(part))
 }
 
 // Scope is where a memory lives: a group and an optional user. User IDs compare case-insensitively,

@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/binary"
 	"fmt"
 	"slices"
 
@@ -30,11 +31,11 @@ func (f *MemoryFilter) matches(m *memory.Memory) bool {
 // MemoryPage is one page of a listing.
 type MemoryPage struct {
 	Memories []memory.Memory
-	Total    int    // memories matching the filter, on every page
+	Total    int    // memories matching the filter, on every page; damaged ones are not counted
 	Next     string // cursor of the next page; empty on the last
 }
 
-// Memory returns the stored memory, or an error wrapping ErrNotFound.
+// Memory returns the stored memory, or an error wrapping ErrNotFound or ErrCorrupt.
 func (s *Store) Memory(id string) (memory.Memory, error) {
 	key, err := idBytes("memory id", id)
 	if err != nil {
@@ -43,7 +44,10 @@ func (s *Store) Memory(id string) (memory.Memory, error) {
 	var rec memoryRecord
 	err = s.view(func(tx *bolt.Tx) error {
 		rec, err = readMemory(tx, key, id)
-		return err
+		if err != nil {
+			return err
+		}
+		return newAttrsCache(tx).resolve(&rec)
 	})
 	return rec.mem, err
 }
@@ -53,11 +57,16 @@ func readMemory(tx *bolt.Tx, key []byte, id string) (memoryRecord, error) {
 	if v == nil {
 		return memoryRecord{}, fmt.Errorf("memory %s: %w", id, errs.NotFound)
 	}
-	return decodeMemory(v)
+	rec, err := decodeMemory(v)
+	if err != nil {
+		return memoryRecord{}, fmt.Errorf("memory %s: %w", id, err)
+	}
+	return rec, nil
 }
 
 // ListMemories returns up to limit memories matching f in the order they were committed, starting
-// after cursor (from a previous page's Next; empty starts at the beginning), with the total count.
+// after cursor (from a previous page's Next; empty starts at the beginning), with the total count. A
+// damaged memory is skipped and logged; the rest of the scope is listed.
 func (s *Store) ListMemories(f MemoryFilter, cursor string, limit int) (MemoryPage, error) {
 	prefix := f.Scope.prefix()
 	start := prefix
@@ -72,6 +81,7 @@ func (s *Store) ListMemories(f MemoryFilter, cursor string, limit int) (MemoryPa
 	err := s.view(func(tx *bolt.Tx) error {
 		page = MemoryPage{}
 		memories := tx.Bucket(bucketMemories)
+		attrs := newAttrsCache(tx)
 		filtered := len(f.Properties) > 0 || len(f.Topics) > 0
 		var last []byte // index key suffix (sequence + ID) of the page's last memory
 		c := tx.Bucket(bucketMemScope).Cursor()
@@ -89,11 +99,16 @@ func (s *Store) ListMemories(f MemoryFilter, cursor string, limit int) (MemoryPa
 			id := k[len(k)-16:]
 			v := memories.Get(id)
 			if v == nil {
-				return fmt.Errorf("%w: scope index names missing memory %s", errs.Corrupt, uuidString(id))
+				s.damaged(bucketMemScope, id, fmt.Errorf("%w: the scope index names a missing memory", errs.Corrupt))
+				continue
 			}
 			rec, err := decodeMemory(v)
+			if err == nil {
+				err = attrs.resolve(&rec)
+			}
 			if err != nil {
-				return err
+				s.damaged(bucketMemories, id, err)
+				continue
 			}
 			if !f.matches(&rec.mem) {
 				continue
@@ -112,47 +127,88 @@ func (s *Store) ListMemories(f MemoryFilter, cursor string, limit int) (MemoryPa
 	return page, err
 }
 
-// Memory reads a memory inside the transaction.
-func (t *Tx) Memory(id string) (memory.Memory, error) {
-	key, err := idBytes("memory id", id)
-	if err != nil {
-		return memory.Memory{}, err
-	}
-	rec, err := readMemory(t.tx, key, id)
-	return rec.mem, err
+// NewMemory is a memory encoded for insertion, with its keys, all computed before the transaction
+// (hashing and encoding are the costly part of a commit, and the writer is shared).
+type NewMemory struct {
+	ID         string // the memory's ID
+	key        []byte // and as a key
+	record     []byte // encoded, with its sequence number left for InsertMemory to fill in
+	scope      []byte // the scope's key prefix
+	contentKey []byte
 }
 
-// ContentOwner returns the ID of the memory that holds content key k (see ContentKey), or "".
-func (t *Tx) ContentOwner(k []byte) string {
-	if v := t.tx.Bucket(bucketMemContent).Get(k); v != nil {
+// PrepareMemory encodes m for Tx.InsertMemory. With attrsOf, the ID of the run m comes from, m's
+// Properties and Metadata are those the run was added with, and the record refers to the run's copy
+// (see Tx.EnsureAttrs) instead of holding its own.
+func PrepareMemory(m memory.Memory, attrsOf string) (NewMemory, error) {
+	key, err := idBytes("memory id", m.ID)
+	if err != nil {
+		return NewMemory{}, err
+	}
+	scope := Scope{m.Group, m.UserID}
+	rec := memoryRecord{mem: m}
+	if attrsOf != "" && (len(m.Properties) > 0 || len(m.Metadata) > 0) {
+		if rec.attrsRun, err = idBytes("run id", attrsOf); err != nil {
+			return NewMemory{}, err
+		}
+	}
+	return NewMemory{
+		ID:         m.ID,
+		key:        key,
+		record:     encodeMemory(&rec),
+		scope:      scope.prefix(),
+		contentKey: ContentKey(scope, m.Properties, m.Content),
+	}, nil
+}
+
+// ContentOwner returns the ID of the memory that holds the content of nm, or "".
+func (t *Tx) ContentOwner(nm *NewMemory) string {
+	if v := t.tx.Bucket(bucketMemContent).Get(nm.contentKey); v != nil {
 		return uuidString(v)
 	}
 	return ""
 }
 
-// CreateMemory stores a new memory and its index entries. The memory's ID must be new; its content
-// key (see ContentKey) becomes owned by it.
-func (t *Tx) CreateMemory(m memory.Memory, contentKey []byte) error {
-	key, err := idBytes("memory id", m.ID)
-	if err != nil {
-		return err
+// InsertMemory stores a prepared memory and its index entries, unless its scope already holds its
+// content (then created is false and nothing is written). The memory's ID must be new.
+func (t *Tx) InsertMemory(nm *NewMemory) (created bool, err error) {
+	if t.ContentOwner(nm) != "" {
+		return false, nil
 	}
 	memories := t.tx.Bucket(bucketMemories)
-	if memories.Get(key) != nil {
-		return fmt.Errorf("memory %s: %w: the ID exists", m.ID, errs.Conflict)
+	if memories.Get(nm.key) != nil {
+		return false, fmt.Errorf("memory %s: %w: the ID exists", uuidString(nm.key), errs.Conflict)
 	}
 	seq, err := memories.NextSequence()
 	if err != nil {
+		return false, err
+	}
+	binary.BigEndian.PutUint64(nm.record[seqOffset:], seq)
+	if err := memories.Put(nm.key, nm.record); err != nil {
+		return false, err
+	}
+	scopeKey := binary.BigEndian.AppendUint64(append(make([]byte, 0, len(nm.scope)+24), nm.scope...), seq)
+	if err := t.tx.Bucket(bucketMemScope).Put(append(scopeKey, nm.key...), nil); err != nil {
+		return false, err
+	}
+	return true, t.tx.Bucket(bucketMemContent).Put(nm.contentKey, nm.key)
+}
+
+// EnsureAttrs stores the run's properties and metadata for its memories to share, if the run has
+// any and they are not stored yet (a run added by an older version kept them only in its record).
+func (t *Tx) EnsureAttrs(runID string, properties, metadata map[string]string) error {
+	if len(properties) == 0 && len(metadata) == 0 {
+		return nil
+	}
+	key, err := idBytes("run id", runID)
+	if err != nil {
 		return err
 	}
-	rec := memoryRecord{seq: seq, mem: m}
-	if err := memories.Put(key, encodeMemory(&rec)); err != nil {
-		return err
+	b := t.tx.Bucket(bucketAttrs)
+	if b.Get(key) != nil {
+		return nil
 	}
-	if err := t.tx.Bucket(bucketMemScope).Put(memScopeKey(Scope{m.Group, m.UserID}, seq, key), nil); err != nil {
-		return err
-	}
-	return t.tx.Bucket(bucketMemContent).Put(contentKey, key)
+	return b.Put(key, encodeAttrs(properties, metadata))
 }
 
 // DeleteMemory removes a memory and its index entries, or returns an error wrapping ErrNotFound.
@@ -164,6 +220,9 @@ func (s *Store) DeleteMemory(id string) error {
 	return s.writer.do(func(t *Tx) error {
 		rec, err := readMemory(t.tx, key, id)
 		if err != nil {
+			return err
+		}
+		if err := newAttrsCache(t.tx).resolve(&rec); err != nil {
 			return err
 		}
 		m := &rec.mem

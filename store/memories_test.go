@@ -18,12 +18,12 @@ func putMemories(t *testing.T, s *Store, ms ...memory.Memory) {
 	r := mustCreate(t, s, newRun(t))
 	_, err := s.UpdateRun(r.ID, 0, func(tx *Tx, run *status.Run) error {
 		for _, m := range ms {
-			key := ContentKey(Scope{m.Group, m.UserID}, m.Properties, m.Content)
-			if tx.ContentOwner(key) != "" {
-				return fmt.Errorf("duplicate %q", m.Content)
-			}
-			if err := tx.CreateMemory(m, key); err != nil {
+			nm, err := PrepareMemory(m, "")
+			if err != nil {
 				return err
+			}
+			if created, err := tx.InsertMemory(&nm); err != nil || !created {
+				return fmt.Errorf("insert %q: created %v, %v", m.Content, created, err)
 			}
 		}
 		return nil

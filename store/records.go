@@ -2,98 +2,119 @@ package store
 
 import (
 	"fmt"
+	"time"
 
+	"github.com/mnemohq/mnemo/internal/codec"
 	"github.com/mnemohq/mnemo/internal/errs"
-	"github.com/mnemohq/mnemo/memory"
 	"github.com/mnemohq/mnemo/status"
 )
 
-// Record format bytes. A reader refuses a format it does not know rather than misreading it.
+// Run record formats. Format 1 (schema 1) stored times as Unix nanoseconds, which cannot hold years
+// before 1678 or after 2262; format 2 stores every time exactly (codec.Encoder.Time) and says how
+// many parts of its operations a large run keeps in bucketRunOps. Readers decode both.
 const (
-	runFormat    byte = 1
-	memoryFormat byte = 1
+	runFormat1 byte = 1
+	runFormat  byte = 2
 )
 
-func encodeRun(r *status.Run) []byte {
-	e := encoder{b: make([]byte, 0, 256)}
-	e.byte(runFormat)
-	e.str(r.ID)
-	e.str(string(r.Status))
-	e.str(r.Group)
-	e.str(r.UserID)
-	e.strMap(r.Properties)
-	e.str(r.DocumentID)
-	e.strMap(r.Metadata)
-	e.str(string(r.InputType))
-	// The operations come before the steps so that the decoder knows, when it meets the steps, how
-	// many strings Steps and MemoryIDs need together, and allocates them at once.
-	ops := &r.CommittedOperations
-	e.uint(uint64(len(ops.Created)))
-	e.uint(uint64(len(ops.Updated)))
-	e.uint(uint64(len(ops.Deleted)))
+// encodeRun encodes r with its inline operations; spilled is how many parts of further operations
+// the run keeps in bucketRunOps.
+func encodeRun(r *status.Run, spilled int) []byte {
+	e := codec.Encoder{B: make([]byte, 0, 320)}
+	e.Byte(runFormat)
+	e.Str(r.ID)
+	e.Str(string(r.Status))
+	e.Str(r.Group)
+	e.Str(r.UserID)
+	e.StrMap(r.Properties)
+	e.Str(r.DocumentID)
+	e.StrMap(r.Metadata)
+	e.Str(string(r.InputType))
+	encodeOps(&e, &r.CommittedOperations)
+	e.Uint(uint64(spilled))
+	e.Strs(r.Steps)
+	e.Int(int64(r.StartingStep))
+	e.Int(int64(r.Step))
+	e.Int(int64(r.Attempts))
+	e.Str(r.Error)
+	e.Time(r.CreatedAt)
+	e.Time(r.StartedAt)
+	e.Time(r.CompletedAt)
+	e.Time(r.UpdatedAt)
+	e.Int(r.Revision)
+	return e.B
+}
+
+// encodeOps writes the three counts first, so that the decoder can allocate every operation at once.
+func encodeOps(e *codec.Encoder, ops *status.Operations) {
+	e.Uint(uint64(len(ops.Created)))
+	e.Uint(uint64(len(ops.Updated)))
+	e.Uint(uint64(len(ops.Deleted)))
 	for _, list := range [][]status.Operation{ops.Created, ops.Updated, ops.Deleted} {
 		for _, op := range list {
-			e.str(op.MemoryID)
-			e.time(op.CommittedAt)
+			e.Str(op.MemoryID)
+			e.Time(op.CommittedAt)
 		}
 	}
-	e.strs(r.Steps)
-	e.int(int64(r.StartingStep))
-	e.int(int64(r.Step))
-	e.int(int64(r.Attempts))
-	e.str(r.Error)
-	e.time(r.CreatedAt)
-	e.time(r.StartedAt)
-	e.time(r.CompletedAt)
-	e.time(r.UpdatedAt)
-	e.int(r.Revision)
-	return e.b
 }
 
-func decodeRun(b []byte) (status.Run, error) {
+func decodeOps(d *codec.Decoder, ops *status.Operations, legacy bool) {
+	created, updated, deleted := d.Length(), d.Length(), d.Length()
+	n := created + updated + deleted
+	if n == 0 || d.Err() != nil {
+		return
+	}
+	if n > d.Len() {
+		d.Fail("operation count")
+		return
+	}
+	all := make([]status.Operation, n) // one allocation, cut in three capped slices
+	for i := range all {
+		all[i].MemoryID = d.Str()
+		all[i].CommittedAt = readTime(d, legacy)
+	}
+	ops.Created = capped(all[:created])
+	ops.Updated = capped(all[created : created+updated])
+	ops.Deleted = capped(all[created+updated:])
+}
+
+func decodeRun(b []byte) (status.Run, int, error) {
 	var r status.Run
-	err := decodeRunInto(b, &r)
-	return r, err
+	spilled, err := decodeRunInto(b, &r)
+	return r, spilled, err
 }
 
-// decodeRunInto decodes a run record into *r, which the caller has zeroed; decoding in place spares
-// the lookup path copies of a large struct.
-func decodeRunInto(b []byte, r *status.Run) error {
-	d := newDecoder(b)
-	if f := d.byte(); d.err == nil && f != runFormat {
-		return fmt.Errorf("%w: unknown run record format %d", errs.Corrupt, f)
+// decodeRunInto decodes a run record into *r, which the caller has zeroed, and returns how many parts
+// of operations the run keeps in bucketRunOps (not read here). Decoding in place spares the lookup
+// path copies of a large struct.
+func decodeRunInto(b []byte, r *status.Run) (spilled int, err error) {
+	d := codec.NewDecoder(b)
+	format := d.Byte()
+	if d.Err() == nil && format != runFormat && format != runFormat1 {
+		return 0, fmt.Errorf("%w: unknown run record format %d", errs.Corrupt, format)
 	}
-	r.ID = d.str()
-	r.Status = status.Status(d.str())
-	r.Group = d.str()
-	r.UserID = d.str()
-	r.Properties = d.strMap()
-	r.DocumentID = d.str()
-	r.Metadata = d.strMap()
-	r.InputType = status.InputType(d.str())
-	created, updated, deleted := d.length(), d.length(), d.length()
-	if n := created + updated + deleted; n > 0 && d.err == nil {
-		if n > len(d.src) {
-			d.fail("operation count")
-			return d.err
-		}
-		all := make([]status.Operation, n) // one allocation, cut in three capped slices
-		for i := range all {
-			all[i] = status.Operation{MemoryID: d.str(), CommittedAt: d.time()}
-		}
-		ops := &r.CommittedOperations
-		ops.Created = capped(all[:created])
-		ops.Updated = capped(all[created : created+updated])
-		ops.Deleted = capped(all[created+updated:])
+	legacy := format == runFormat1
+	r.ID = d.Str()
+	r.Status = status.Status(d.Str())
+	r.Group = d.Str()
+	r.UserID = d.Str()
+	r.Properties = d.StrMap()
+	r.DocumentID = d.Str()
+	r.Metadata = d.StrMap()
+	r.InputType = status.InputType(d.Str())
+	decodeOps(&d, &r.CommittedOperations, legacy)
+	if !legacy {
+		spilled = d.Length()
 	}
+	created := len(r.CommittedOperations.Created)
 	r.MemoriesCreated = created
-	steps := d.length()
-	if n := steps + created; n > 0 && d.err == nil {
+	steps := d.Length()
+	if n := steps + created; n > 0 && d.Err() == nil {
 		// Steps and MemoryIDs share one allocation. MemoryIDs and MemoriesCreated are views of the
 		// created operations (see Run.DeriveCreated), so they are derived, not stored.
 		strs := make([]string, n)
 		for i := range steps {
-			strs[i] = d.str()
+			strs[i] = d.Str()
 		}
 		for i, op := range r.CommittedOperations.Created {
 			strs[steps+i] = op.MemoryID
@@ -101,79 +122,30 @@ func decodeRunInto(b []byte, r *status.Run) error {
 		r.Steps = capped(strs[:steps])
 		r.MemoryIDs = capped(strs[steps:])
 	}
-	r.StartingStep = int(d.int())
-	r.Step = int(d.int())
-	r.Attempts = int(d.int())
-	r.Error = d.str()
-	r.CreatedAt = d.time()
-	r.StartedAt = d.time()
-	r.CompletedAt = d.time()
-	r.UpdatedAt = d.time()
-	r.Revision = d.int()
-	if d.err == nil && !r.Status.Valid() {
-		d.fail("run status " + string(r.Status))
+	r.StartingStep = int(d.Int())
+	r.Step = int(d.Int())
+	r.Attempts = int(d.Int())
+	r.Error = d.Str()
+	r.CreatedAt = readTime(&d, legacy)
+	r.StartedAt = readTime(&d, legacy)
+	r.CompletedAt = readTime(&d, legacy)
+	r.UpdatedAt = readTime(&d, legacy)
+	r.Revision = d.Int()
+	if d.Err() == nil && !r.Status.Valid() {
+		d.Fail("run status " + string(r.Status))
 	}
-	return d.err
+	if d.Err() == nil && d.Len() != 0 {
+		d.Fail("trailing bytes")
+	}
+	return spilled, d.Err()
 }
 
-// memoryRecord is a memory as stored: the memory and the sequence number that orders it in its
-// scope index.
-type memoryRecord struct {
-	seq uint64
-	mem memory.Memory
-}
-
-func encodeMemory(rec *memoryRecord) []byte {
-	m := &rec.mem
-	e := encoder{b: make([]byte, 0, 128+len(m.Content))}
-	e.byte(memoryFormat)
-	e.uint(rec.seq)
-	e.str(m.ID)
-	e.str(m.Content)
-	e.str(m.Topic)
-	e.str(m.Group)
-	e.str(m.UserID)
-	e.strMap(m.Properties)
-	e.strMap(m.Metadata)
-	e.uint(uint64(len(m.Sources)))
-	for _, s := range m.Sources {
-		e.str(s.RunID)
-		e.int(int64(s.Input))
-		e.str(s.MessageID)
+// readTime reads a time in the encoding of the record's format.
+func readTime(d *codec.Decoder, legacy bool) time.Time {
+	if legacy {
+		return d.UnixNanoTime()
 	}
-	e.time(m.CreatedAt)
-	e.time(m.UpdatedAt)
-	e.time(m.EventTime)
-	e.int(int64(m.Version))
-	return e.b
-}
-
-func decodeMemory(b []byte) (memoryRecord, error) {
-	d := newDecoder(b)
-	if f := d.byte(); d.err == nil && f != memoryFormat {
-		return memoryRecord{}, fmt.Errorf("%w: unknown memory record format %d", errs.Corrupt, f)
-	}
-	var rec memoryRecord
-	rec.seq = d.uint()
-	m := &rec.mem
-	m.ID = d.str()
-	m.Content = d.str()
-	m.Topic = d.str()
-	m.Group = d.str()
-	m.UserID = d.str()
-	m.Properties = d.strMap()
-	m.Metadata = d.strMap()
-	if n := d.length(); n > 0 {
-		m.Sources = make([]memory.Source, n)
-		for i := range m.Sources {
-			m.Sources[i] = memory.Source{RunID: d.str(), Input: int(d.int()), MessageID: d.str()}
-		}
-	}
-	m.CreatedAt = d.time()
-	m.UpdatedAt = d.time()
-	m.EventTime = d.time()
-	m.Version = int(d.int())
-	return rec, d.err
+	return d.Time()
 }
 
 // capped returns s with its capacity cut to its length, so that appending to one of several slices

@@ -31,7 +31,8 @@ func (f *RunFilter) matches(r *status.Run) bool {
 
 // ListRuns returns up to limit runs matching f, oldest first, starting after the run named by cursor
 // (a run ID; empty starts at the beginning). next is the cursor for the following page, empty on the
-// last one. With statuses, it walks the status index instead of every run.
+// last one. With statuses, it walks the status index instead of every run. A damaged run record is
+// skipped and logged; the others are listed.
 func (s *Store) ListRuns(f RunFilter, cursor string, limit int) (runs []status.Run, next string, err error) {
 	var after []byte
 	if cursor != "" {
@@ -52,11 +53,16 @@ func (s *Store) ListRuns(f RunFilter, cursor string, limit int) (runs []status.R
 		for key := it.next(); key != nil; key = it.next() {
 			v := bucket.Get(key)
 			if v == nil {
-				return fmt.Errorf("%w: status index names missing run %s", errs.Corrupt, uuidString(key))
+				s.damaged(bucketRunStatus, key, fmt.Errorf("%w: the status index names a missing run", errs.Corrupt))
+				continue
 			}
-			r, err := decodeRun(v)
+			r, spilled, err := decodeRun(v)
+			if err == nil && spilled > 0 {
+				err = readSpilledOps(tx, key, spilled, &r)
+			}
 			if err != nil {
-				return err
+				s.damaged(bucketRuns, key, err)
+				continue
 			}
 			if !f.matches(&r) {
 				continue

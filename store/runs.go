@@ -8,17 +8,17 @@ import (
 	"runtime/debug"
 
 	"github.com/google/uuid"
-	bolterrs "go.etcd.io/bbolt/errors"
-
 	bolt "go.etcd.io/bbolt"
+	bolterrs "go.etcd.io/bbolt/errors"
 
 	"github.com/mnemohq/mnemo/internal/errs"
 	"github.com/mnemohq/mnemo/status"
 )
 
-// CreateRun durably records a new run and the input it carries; it returns once the transaction has
-// committed. The run gets revision 1. A document ID already used in the run's scope fails with an
-// error wrapping ErrConflict that names the run which used it.
+// CreateRun durably records a new run, the input it carries and its attributes (properties and
+// metadata, which its memories will share); it returns once the transaction has committed. The run
+// gets revision 1. A document ID already used in the run's scope fails with an error wrapping
+// ErrConflict that names the run which used it. Everything is encoded before the transaction.
 func (s *Store) CreateRun(r status.Run, input []byte) (status.Run, error) {
 	id, err := idBytes("run id", r.ID)
 	if err != nil {
@@ -28,25 +28,43 @@ func (s *Store) CreateRun(r status.Run, input []byte) (status.Run, error) {
 		return status.Run{}, fmt.Errorf("create run %s: %w: a new run must be queued, not %s", r.ID, errs.InvalidInput, r.Status)
 	}
 	r.Revision = 1
+	r.DeriveCreated()
+	record := encodeRun(&r, 0)
+	statusKey := runStatusKey(r.Status, id)
+	var attrs, docKey []byte
+	if len(r.Properties) > 0 || len(r.Metadata) > 0 {
+		attrs = encodeAttrs(r.Properties, r.Metadata)
+	}
+	if r.DocumentID != "" {
+		docKey = documentKey(Scope{r.Group, r.UserID}, r.DocumentID)
+	}
 	err = s.writer.do(func(t *Tx) error {
 		runs := t.tx.Bucket(bucketRuns)
 		if runs.Get(id) != nil {
 			return fmt.Errorf("create run %s: %w: the ID exists", r.ID, errs.Conflict)
 		}
-		var docKey []byte
-		if r.DocumentID != "" {
-			docKey = documentKey(Scope{r.Group, r.UserID}, r.DocumentID)
-			if prior := t.tx.Bucket(bucketDocuments).Get(docKey); prior != nil {
+		if docKey != nil {
+			docs := t.tx.Bucket(bucketDocuments)
+			if prior := docs.Get(docKey); prior != nil {
 				return fmt.Errorf("document %q: %w: already added by run %s", r.DocumentID, errs.Conflict, uuidString(prior))
 			}
-			if err := t.tx.Bucket(bucketDocuments).Put(docKey, id); err != nil {
+			if err := docs.Put(docKey, id); err != nil {
 				return err
 			}
 		}
 		if err := t.tx.Bucket(bucketInputs).Put(id, input); err != nil {
 			return err
 		}
-		return t.writeRun(id, nil, &r)
+		if attrs != nil {
+			if err := t.tx.Bucket(bucketAttrs).Put(id, attrs); err != nil {
+				return err
+			}
+		}
+		if err := t.tx.Bucket(bucketRunStatus).Put(statusKey, nil); err != nil {
+			return err
+		}
+		// Nothing is published: no one can be waiting for a run whose ID Add has not returned yet.
+		return runs.Put(id, record)
 	})
 	if err != nil {
 		return status.Run{}, err
@@ -54,16 +72,17 @@ func (s *Store) CreateRun(r status.Run, input []byte) (status.Run, error) {
 	return r, nil
 }
 
-// Run returns the stored run, or an error wrapping ErrNotFound.
+// Run returns the stored run, or an error wrapping ErrNotFound (no such run) or ErrCorrupt (its
+// record is damaged).
 func (s *Store) Run(id string) (status.Run, error) {
 	var r status.Run
 	err := s.RunInto(id, &r)
 	return r, err
 }
 
-// RunInto reads the stored run into *r, which must be zero, or returns an error wrapping ErrNotFound.
-// It is the hot path of run lookups: it opens its read transaction directly rather than through a
-// closure, keeps the key on the stack, and decodes in place.
+// RunInto reads the stored run into *r, which must be zero. It is the hot path of run lookups: it
+// opens its read transaction directly rather than through a closure, keeps the key on the stack,
+// and decodes in place.
 func (s *Store) RunInto(id string, r *status.Run) (err error) {
 	u, err := uuid.Parse(id)
 	if err != nil || len(id) != 36 {
@@ -83,34 +102,27 @@ func (s *Store) RunInto(id string, r *status.Run) (err error) {
 	if v == nil {
 		return fmt.Errorf("run %s: %w", id, errs.NotFound)
 	}
-	return decodeRunInto(v, r)
+	spilled, err := decodeRunInto(v, r)
+	if err != nil {
+		return fmt.Errorf("run %s: %w", id, err)
+	}
+	if spilled > 0 {
+		return readSpilledOps(tx, u[:], spilled, r)
+	}
+	return nil
 }
 
 // Input returns the payload stored with a run when it was added.
 func (s *Store) Input(id string) ([]byte, error) {
-	return s.get(bucketInputs, "run id", id, nil, "input of run")
-}
-
-// Checkpoint returns the output a run's step saved, or an error wrapping ErrNotFound.
-func (s *Store) Checkpoint(id string, step int) ([]byte, error) {
-	return s.get(bucketCheckpoints, "run id", id, func(k []byte) []byte { return checkpointKey(k, step) },
-		fmt.Sprintf("checkpoint of step %d of run", step))
-}
-
-// get copies one value out of a bucket keyed by an ID (or a key derived from it).
-func (s *Store) get(bucket []byte, field, id string, derive func([]byte) []byte, what string) ([]byte, error) {
-	key, err := idBytes(field, id)
+	key, err := idBytes("run id", id)
 	if err != nil {
 		return nil, err
 	}
-	if derive != nil {
-		key = derive(key)
-	}
 	var out []byte
 	err = s.view(func(tx *bolt.Tx) error {
-		v := tx.Bucket(bucket).Get(key)
+		v := tx.Bucket(bucketInputs).Get(key)
 		if v == nil {
-			return fmt.Errorf("%s %s: %w", what, id, errs.NotFound)
+			return fmt.Errorf("input of run %s: %w", id, errs.NotFound)
 		}
 		out = bytes.Clone(v)
 		return nil
@@ -122,7 +134,8 @@ func (s *Store) get(bucket []byte, field, id string, derive func([]byte) []byte,
 // refuses with ErrConflict if its revision is no longer rev (0 skips that check), lets fn change it
 // (and write anything else through t in the same transaction), checks that the status change is a
 // legal edge, and stores it with the next revision. fn may run more than once; it must only touch
-// the run and t.
+// the run and t. The run fn sees, and UpdateRun returns, is the run's record: the operations of a
+// large run's earlier commit parts (see Tx.RecordOps) are not in it.
 func (s *Store) UpdateRun(id string, rev int64, fn func(t *Tx, r *status.Run) error) (status.Run, error) {
 	key, err := idBytes("run id", id)
 	if err != nil {
@@ -150,85 +163,100 @@ func (s *Store) UpdateRun(id string, rev int64, fn func(t *Tx, r *status.Run) er
 	return out, err
 }
 
-// RecoverInterrupted moves every run left running by a dead process back to queued (the state
-// machine's recovery edge) and returns the IDs of all queued runs, oldest first, for the workers to
-// resume. It is one transaction.
-func (s *Store) RecoverInterrupted(update func(*status.Run)) ([]string, error) {
-	var queued []string
-	err := s.writer.do(func(t *Tx) error {
-		queued = queued[:0]
-		for _, key := range t.idsWithStatus(status.Running) {
-			prev, err := t.run(key, uuidString(key))
-			if err != nil {
-				return err
-			}
-			next := prev.Clone()
-			next.Status = status.Queued
-			update(&next)
-			if err := t.writeRun(key, &prev, &next); err != nil {
-				return err
-			}
-		}
-		for _, key := range t.idsWithStatus(status.Queued) {
-			queued = append(queued, uuidString(key))
-		}
-		return nil
-	})
-	return queued, err
-}
-
-// PutCheckpoint saves a step's output for the run, in the caller's transaction.
-func (t *Tx) PutCheckpoint(runID string, step int, data []byte) error {
-	key, err := idBytes("run id", runID)
-	if err != nil {
-		return err
-	}
-	return t.tx.Bucket(bucketCheckpoints).Put(checkpointKey(key, step), data)
-}
-
-// run reads a run inside the transaction.
+// run reads a run's record inside the transaction and notes how many parts of operations it has
+// spilled, for writeRun.
 func (t *Tx) run(key []byte, id string) (status.Run, error) {
 	v := t.tx.Bucket(bucketRuns).Get(key)
 	if v == nil {
 		return status.Run{}, fmt.Errorf("run %s: %w", id, errs.NotFound)
 	}
-	return decodeRun(v)
+	r, spilled, err := decodeRun(v)
+	if err != nil {
+		return status.Run{}, fmt.Errorf("run %s: %w", id, err)
+	}
+	t.setSpilled(key, spilled)
+	return r, nil
 }
 
 // writeRun stores next in place of prev (nil for a new run), keeping the status index in step,
-// refusing an illegal transition, and dropping a finished run's checkpoints.
+// refusing an illegal transition, and dropping a finished run's scratch records (checkpoints,
+// commit progress). A change of status is published once the transaction commits. The revision
+// grows by one for each edge the write takes.
 func (t *Tx) writeRun(key []byte, prev, next *status.Run) error {
-	next.DeriveCreated()
 	idx := t.tx.Bucket(bucketRunStatus)
 	if prev != nil {
-		if err := status.CheckTransition(prev.Status, next.Status); err != nil {
+		next.Revision = prev.Revision + 1
+		from := prev.Status
+		if via, ok := t.via[next.ID]; ok && via != from && via != next.Status {
+			// The write takes two edges, from -> via -> next (a queued run taken and finished in one
+			// write): each must be legal, and watchers see both.
+			if err := status.CheckTransition(from, via); err != nil {
+				return fmt.Errorf("run %s: %w", next.ID, err)
+			}
+			step := next.Clone()
+			step.Status = via
+			step.DeriveCreated()
+			t.op.changed = append(t.op.changed, step)
+			next.Revision++
+			from = via
+		}
+		if err := status.CheckTransition(from, next.Status); err != nil {
 			return fmt.Errorf("run %s: %w", next.ID, err)
 		}
-		next.Revision = prev.Revision + 1
 		if prev.Status != next.Status {
 			if err := idx.Delete(runStatusKey(prev.Status, key)); err != nil {
 				return err
 			}
 		}
 	}
+	next.DeriveCreated()
 	if err := idx.Put(runStatusKey(next.Status, key), nil); err != nil {
 		return err
 	}
-	if err := t.tx.Bucket(bucketRuns).Put(key, encodeRun(next)); err != nil {
+	spilled := t.spilledOf(key)
+	if err := t.tx.Bucket(bucketRuns).Put(key, encodeRun(next, spilled)); err != nil {
 		return err
 	}
 	if next.Status.Terminal() {
-		if err := t.deleteCheckpoints(key); err != nil {
+		if err := t.dropScratch(key); err != nil {
 			return err
 		}
 	}
-	t.op.changed = append(t.op.changed, next.Clone())
+	if prev == nil || prev.Status != next.Status {
+		published := next.Clone()
+		if spilled > 0 {
+			if err := readSpilledOps(t.tx, key, spilled, &published); err != nil {
+				return err
+			}
+		}
+		t.op.changed = append(t.op.changed, published)
+	}
 	return nil
 }
 
-func (t *Tx) deleteCheckpoints(key []byte) error {
-	c := t.tx.Bucket(bucketCheckpoints).Cursor()
-	for k, _ := c.Seek(key); k != nil && bytes.HasPrefix(k, key); k, _ = c.Seek(key) {
+// Via declares that the write of run id (in UpdateRun's function) passes through status s on its
+// way to the status the function leaves it in: a queued run that a worker takes (s = running) and
+// finishes in the same write. Both edges are checked and published.
+func (t *Tx) Via(id string, s status.Status) {
+	if t.via == nil {
+		t.via = make(map[string]status.Status, 1)
+	}
+	t.via[id] = s
+}
+
+// dropScratch deletes what a run kept only while it was under way: its checkpoints and its commit
+// progress.
+func (t *Tx) dropScratch(key []byte) error {
+	if err := deletePrefix(t.tx.Bucket(bucketCheckpoints), key); err != nil {
+		return err
+	}
+	return t.tx.Bucket(bucketProgress).Delete(key)
+}
+
+// deletePrefix deletes every key of b that starts with prefix.
+func deletePrefix(b *bolt.Bucket, prefix []byte) error {
+	c := b.Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Seek(prefix) {
 		if err := c.Delete(); err != nil {
 			return err
 		}

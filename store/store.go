@@ -6,14 +6,18 @@
 // commit). Reads run in their own read transactions, concurrently with the writer.
 //
 // bbolt panics on some corrupt pages; every call into it recovers and returns an error wrapping
-// ErrCorrupt instead.
+// ErrCorrupt instead. A damaged record affects only itself: reading it is ErrCorrupt, listings skip
+// it and log it.
 package store
 
 import (
 	"errors"
 	"fmt"
+	"io/fs"
+	"log/slog"
 	"os"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -24,8 +28,11 @@ import (
 )
 
 // SchemaVersion is the version of the file layout this package writes. Open refuses files whose
-// version is higher.
-const SchemaVersion = 1
+// version is higher, and migrates older ones (see migrate.go).
+//
+//	1  times as Unix nanoseconds; properties and metadata copied into every memory
+//	2  exact times; attributes shared per run; chunked checkpoints; large runs' operations in parts
+const SchemaVersion = 2
 
 // DefaultLockTimeout is how long Open waits for another process to release the file.
 const DefaultLockTimeout = time.Second
@@ -39,12 +46,17 @@ type Options struct {
 	LockTimeout time.Duration
 	// MaxBatch bounds the write functions grouped in one transaction; default DefaultMaxBatch.
 	MaxBatch int
-	// OnRunChange is called, in commit order and from the writer goroutine, with every run a
-	// committed transaction changed. It must not block.
+	// OnRunChange is called, in commit order and from the writer goroutine, with every run whose
+	// status a committed transaction changed. It must not block.
 	OnRunChange func(status.Run)
 	// ReadOnly opens an existing file for reading only, under a shared lock: no writer runs, a
 	// missing file is ErrNotFound, and every write returns ErrReadOnly.
 	ReadOnly bool
+	// Logger receives damaged records that listings skip; default: discard.
+	Logger *slog.Logger
+	// FailCommit, if set, is called before each write transaction commits; an error it returns
+	// fails that transaction as a StorageError would. It is for fault-injection tests.
+	FailCommit func() error
 }
 
 // Store is an open mnemo file.
@@ -56,7 +68,8 @@ type Store struct {
 
 // Open opens or creates the file at path (mode 0600) and starts its writer. It returns an error
 // wrapping ErrLocked when another process holds the file past the lock timeout, ErrCorrupt when the
-// file is not a readable mnemo file, and ErrVersion when a newer mnemo wrote it.
+// file is not a readable mnemo file, and ErrVersion when a newer mnemo wrote it. Whatever fails, the
+// file is released: a later Open in the same process finds it unlocked.
 func Open(path string, opts Options) (s *Store, err error) {
 	if opts.LockTimeout <= 0 {
 		opts.LockTimeout = DefaultLockTimeout
@@ -67,6 +80,9 @@ func Open(path string, opts Options) (s *Store, err error) {
 	if opts.OnRunChange == nil {
 		opts.OnRunChange = func(status.Run) {}
 	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
 	if opts.ReadOnly {
 		if _, err := os.Stat(path); err != nil {
 			if errors.Is(err, os.ErrNotExist) {
@@ -75,21 +91,14 @@ func Open(path string, opts Options) (s *Store, err error) {
 			return nil, fmt.Errorf("open %s: %w", path, err)
 		}
 	}
-	defer recoverCorrupt(&err)
-	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-	db, err := bolt.Open(path, 0o600, &bolt.Options{
-		Timeout:      opts.LockTimeout,
-		FreelistType: bolt.FreelistMapType,
-		NoStatistics: true,
-		ReadOnly:     opts.ReadOnly,
-	})
+	db, err := openBolt(path, opts)
 	if err != nil {
-		return nil, openError(path, err)
+		return nil, err
 	}
 	s = &Store{db: db, opts: opts}
 	if err := s.init(); err != nil {
-		db.Close()
-		return nil, err
+		closeQuietly(db)
+		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	if !opts.ReadOnly {
 		s.writer = startWriter(s)
@@ -97,41 +106,90 @@ func Open(path string, opts Options) (s *Store, err error) {
 	return s, nil
 }
 
+// openBolt opens the bbolt file. bbolt reads pages of the file while it opens it, and a damaged file
+// can make it panic then, before it has returned a handle to close: so the file it opens is caught
+// on the way in, and closed (releasing its lock) if bbolt panics.
+func openBolt(path string, opts Options) (db *bolt.DB, err error) {
+	var file *os.File
+	defer func() {
+		if r := recover(); r != nil {
+			if file != nil {
+				file.Close()
+			}
+			db, err = nil, fmt.Errorf("open %s: %w: bbolt panicked: %v", path, errs.Corrupt, r)
+		}
+	}()
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	db, err = bolt.Open(path, 0o600, &bolt.Options{
+		Timeout:      opts.LockTimeout,
+		FreelistType: bolt.FreelistMapType,
+		NoStatistics: true,
+		ReadOnly:     opts.ReadOnly,
+		OpenFile: func(name string, flag int, perm os.FileMode) (*os.File, error) {
+			f, err := os.OpenFile(name, flag, perm)
+			file = f
+			return f, err
+		},
+	})
+	if err != nil {
+		return nil, openError(path, err)
+	}
+	return db, nil
+}
+
 func openError(path string, err error) error {
 	switch {
 	case errors.Is(err, bolterrs.ErrTimeout):
 		return fmt.Errorf("open %s: %w (waited for the lock and gave up)", path, errs.Locked)
 	case errors.Is(err, bolterrs.ErrInvalid), errors.Is(err, bolterrs.ErrChecksum),
-		errors.Is(err, bolterrs.ErrVersionMismatch), errors.Is(err, bolterrs.ErrInvalidMapping):
+		errors.Is(err, bolterrs.ErrVersionMismatch), errors.Is(err, bolterrs.ErrInvalidMapping),
+		strings.Contains(err.Error(), "file size too small"):
 		return fmt.Errorf("open %s: %w: %v", path, errs.Corrupt, err)
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("open %s: %w: %v", path, errs.NotFound, err)
 	}
 	return fmt.Errorf("open %s: %w", path, err)
 }
 
-// init creates the buckets of a new file and checks the schema version of an existing one. A
-// read-only store only checks.
-func (s *Store) init() error {
+// closeQuietly closes db after a failed Open, whatever state the failure left it in.
+func closeQuietly(db *bolt.DB) {
+	defer func() { recover() }()
+	db.Close()
+}
+
+// schema1Buckets are the buckets of a schema-1 file, which a read-only Open requires; the others
+// are created by a read-write Open, and readers do without them.
+var schema1Buckets = [][]byte{bucketMeta, bucketRuns, bucketRunStatus, bucketInputs, bucketCheckpoints,
+	bucketDocuments, bucketMemories, bucketMemScope, bucketMemContent}
+
+// init creates the buckets of a new file, checks the schema version of an existing one, and
+// migrates an older one. A read-only store only checks. Panics on damaged pages are ErrCorrupt.
+func (s *Store) init() (err error) {
+	defer recoverCorrupt(&err)
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	if s.opts.ReadOnly {
 		return s.db.View(func(tx *bolt.Tx) error {
 			meta := tx.Bucket(bucketMeta)
 			if meta == nil {
-				return fmt.Errorf("%w: %s is not a mnemo file", errs.Corrupt, s.db.Path())
+				return fmt.Errorf("%w: not a mnemo file", errs.Corrupt)
 			}
-			for _, name := range allBuckets {
+			for _, name := range schema1Buckets {
 				if tx.Bucket(name) == nil {
-					return fmt.Errorf("%w: %s has no %s bucket", errs.Corrupt, s.db.Path(), name)
+					return fmt.Errorf("%w: no %s bucket", errs.Corrupt, name)
 				}
 			}
-			return checkSchema(meta.Get([]byte("schema")))
+			_, err := checkSchema(meta.Get(schemaKey))
+			return err
 		})
 	}
-	return s.db.Update(func(tx *bolt.Tx) error {
+	var version byte
+	err = s.db.Update(func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bucketMeta)
 		if meta == nil {
 			empty := true
 			tx.ForEach(func([]byte, *bolt.Bucket) error { empty = false; return nil })
 			if !empty {
-				return fmt.Errorf("%w: %s holds bbolt buckets but is not a mnemo file", errs.Corrupt, s.db.Path())
+				return fmt.Errorf("%w: holds bbolt buckets but is not a mnemo file", errs.Corrupt)
 			}
 		}
 		for _, name := range allBuckets {
@@ -140,22 +198,34 @@ func (s *Store) init() error {
 			}
 		}
 		meta = tx.Bucket(bucketMeta)
-		v := meta.Get([]byte("schema"))
+		v := meta.Get(schemaKey)
 		if v == nil {
-			return meta.Put([]byte("schema"), []byte{SchemaVersion})
+			version = SchemaVersion
+			return meta.Put(schemaKey, []byte{SchemaVersion})
 		}
-		return checkSchema(v)
+		var err error
+		version, err = checkSchema(v)
+		return err
 	})
-}
-
-func checkSchema(v []byte) error {
-	switch {
-	case len(v) != 1:
-		return fmt.Errorf("%w: schema version record", errs.Corrupt)
-	case v[0] > SchemaVersion:
-		return fmt.Errorf("%w: schema %d, this build reads up to %d", errs.Version, v[0], SchemaVersion)
+	if err != nil {
+		return err
+	}
+	if version < SchemaVersion {
+		return s.migrate(version)
 	}
 	return nil
+}
+
+var schemaKey = []byte("schema")
+
+func checkSchema(v []byte) (byte, error) {
+	switch {
+	case len(v) != 1 || v[0] == 0:
+		return 0, fmt.Errorf("%w: schema version record", errs.Corrupt)
+	case v[0] > SchemaVersion:
+		return 0, fmt.Errorf("%w: schema %d, this build reads up to %d", errs.Version, v[0], SchemaVersion)
+	}
+	return v[0], nil
 }
 
 // ReadOnly reports whether the store was opened read-only.
@@ -182,6 +252,11 @@ func (s *Store) view(fn func(*bolt.Tx) error) (err error) {
 		return errs.Closed
 	}
 	return err
+}
+
+// damaged logs a record that a listing skips.
+func (s *Store) damaged(bucket, key []byte, err error) {
+	s.opts.Logger.Error("mnemo: damaged record skipped", "bucket", string(bucket), "id", uuidString(key), "err", err)
 }
 
 // recoverCorrupt turns a panic from bbolt into an error wrapping ErrCorrupt. Callers also switch on

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -314,16 +315,22 @@ func TestCheckpointsAreDroppedWhenARunEnds(t *testing.T) {
 	r := mustCreate(t, s, newRun(t))
 	r, err := s.UpdateRun(r.ID, r.Revision, func(tx *Tx, run *status.Run) error {
 		run.Status = status.Running
-		if err := tx.PutCheckpoint(run.ID, 0, []byte("zero")); err != nil {
+		if err := tx.PutCheckpoint(run.ID, NewCheckpoint(0, []byte("zero"))); err != nil {
 			return err
 		}
-		return tx.PutCheckpoint(run.ID, 1, []byte("one"))
+		if err := tx.SetProgress(run.ID, 2, 10); err != nil {
+			return err
+		}
+		return tx.PutCheckpoint(run.ID, NewCheckpoint(1, []byte("one")))
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if cp, err := s.Checkpoint(r.ID, 1); err != nil || string(cp) != "one" {
 		t.Fatalf("checkpoint = %q, %v", cp, err)
+	}
+	if step, done, ok, err := s.Progress(r.ID); err != nil || !ok || step != 2 || done != 10 {
+		t.Fatalf("progress = %d %d %v %v", step, done, ok, err)
 	}
 	if _, err := s.UpdateRun(r.ID, r.Revision, func(_ *Tx, run *status.Run) error { run.Status = status.Completed; return nil }); err != nil {
 		t.Fatal(err)
@@ -333,9 +340,88 @@ func TestCheckpointsAreDroppedWhenARunEnds(t *testing.T) {
 			t.Fatalf("checkpoint %d after completion: %v", step, err)
 		}
 	}
+	if _, _, ok, err := s.Progress(r.ID); ok || err != nil {
+		t.Fatalf("progress after completion: %v %v", ok, err)
+	}
 }
 
-func TestRecoverInterrupted(t *testing.T) {
+// TestLargeCheckpointsAreChunked writes a checkpoint of several chunks over several transactions,
+// then a shorter one for the same step, as a retried step would: the reader gets each back whole,
+// never a mix.
+func TestLargeCheckpointsAreChunked(t *testing.T) {
+	t.Parallel()
+	s, _ := setup(t)
+	r := mustCreate(t, s, newRun(t))
+	big := make([]byte, 2*CheckpointChunk+123)
+	for i := range big {
+		big[i] = byte(i % 251)
+	}
+	for _, data := range [][]byte{big, []byte("short")} {
+		cp := NewCheckpoint(0, data)
+		if err := s.WriteLeadingChunks(r.ID, cp); err != nil {
+			t.Fatal(err)
+		}
+		var err error
+		r, err = s.UpdateRun(r.ID, r.Revision, func(tx *Tx, run *status.Run) error {
+			run.Status = status.Running
+			return tx.PutCheckpoint(run.ID, cp)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Checkpoint(r.ID, 0)
+		if err != nil || !bytes.Equal(got, data) {
+			t.Fatalf("checkpoint of %d bytes read back as %d bytes, %v", len(data), len(got), err)
+		}
+	}
+}
+
+// TestLargeRunsSpillTheirOperations commits operations in parts, as a large run does: the record
+// stays small, and every reader (Run, ListRuns, the published change) sees all of them, in order.
+func TestLargeRunsSpillTheirOperations(t *testing.T) {
+	t.Parallel()
+	s, _ := setup(t)
+	var mu sync.Mutex
+	var published []status.Run
+	s.opts.OnRunChange = func(r status.Run) { mu.Lock(); published = append(published, r); mu.Unlock() }
+	r := mustCreate(t, s, newRun(t))
+	var want []string
+	for part := range 5 {
+		var ops status.Operations
+		for i := range 3 {
+			id := fmt.Sprintf("m%d-%d", part, i)
+			want = append(want, id)
+			ops.Created = append(ops.Created, status.Operation{MemoryID: id, CommittedAt: t0})
+		}
+		var err error
+		r, err = s.UpdateRun(r.ID, r.Revision, func(tx *Tx, run *status.Run) error {
+			run.Status = status.Running
+			if part == 4 {
+				run.Status = status.Completed
+			}
+			return tx.RecordOps(run, ops, part > 0) // the first part inline, as a small commit would be
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := s.Run(r.ID)
+	if err != nil || fmt.Sprint(got.MemoryIDs) != fmt.Sprint(want) || got.MemoriesCreated != 15 || len(got.CommittedOperations.Created) != 15 {
+		t.Fatalf("run read back with %d memories %v, %v", got.MemoriesCreated, got.MemoryIDs, err)
+	}
+	runs, _, err := s.ListRuns(RunFilter{}, "", 10)
+	if err != nil || len(runs) != 1 || fmt.Sprint(runs[0].MemoryIDs) != fmt.Sprint(want) {
+		t.Fatalf("listed %+v, %v", runs, err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	last := published[len(published)-1]
+	if last.Status != status.Completed || fmt.Sprint(last.MemoryIDs) != fmt.Sprint(want) {
+		t.Fatalf("published %+v", last)
+	}
+}
+
+func TestRequeueInterrupted(t *testing.T) {
 	t.Parallel()
 	s, _ := setup(t)
 	queued := mustCreate(t, s, newRun(t))
@@ -350,21 +436,63 @@ func TestRecoverInterrupted(t *testing.T) {
 	var changes []status.Run
 	var mu sync.Mutex
 	s.opts.OnRunChange = func(r status.Run) { mu.Lock(); changes = append(changes, r); mu.Unlock() }
-	ids, err := s.RecoverInterrupted(func(r *status.Run) { r.Error = "marked" })
+	ids, err := s.PendingRuns()
 	if err != nil {
 		t.Fatal(err)
 	}
 	if fmt.Sprint(ids) != fmt.Sprint([]string{queued.ID, running.ID}) {
-		t.Fatalf("queued after recovery: %v, want %v", ids, []string{queued.ID, running.ID})
+		t.Fatalf("pending: %v, want %v", ids, []string{queued.ID, running.ID})
+	}
+	later := t0.Add(time.Hour)
+	if err := s.Requeue(ids, later); err != nil {
+		t.Fatal(err)
 	}
 	got, _ := s.Run(running.ID)
-	if got.Status != status.Queued || got.Error != "marked" {
+	if got.Status != status.Queued || !got.UpdatedAt.Equal(later) {
 		t.Fatalf("recovered run: %+v", got)
 	}
 	mu.Lock()
 	defer mu.Unlock()
 	if len(changes) != 1 || changes[0].ID != running.ID || changes[0].Status != status.Queued {
 		t.Fatalf("published %+v", changes)
+	}
+}
+
+// TestDamagedPendingRunIsFailed garbles the record of a running run: Requeue ends it failed, with
+// the reason, and goes on with the others.
+func TestDamagedPendingRunIsFailed(t *testing.T) {
+	t.Parallel()
+	s, _ := setup(t)
+	damaged := mustCreate(t, s, newRun(t))
+	fine := mustCreate(t, s, newRun(t))
+	for _, r := range []status.Run{damaged, fine} {
+		if _, err := s.UpdateRun(r.ID, 0, func(_ *Tx, run *status.Run) error { run.Status = status.Running; return nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	key, _ := idBytes("id", damaged.ID)
+	if err := s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketRuns).Put(key, []byte{2, 0xff, 0xff}) }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Run(damaged.ID); !errors.Is(err, errs.Corrupt) {
+		t.Fatalf("Run of a damaged record: %v", err)
+	}
+	ids, err := s.PendingRuns()
+	if err != nil || len(ids) != 2 {
+		t.Fatalf("pending %v, %v", ids, err)
+	}
+	if err := s.Requeue(ids, t0); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Run(damaged.ID)
+	if err != nil || got.Status != status.Failed || !strings.Contains(got.Error, "damaged") || !got.CreatedAt.Equal(uuidTime(key)) {
+		t.Fatalf("damaged run after Requeue: %+v, %v", got, err)
+	}
+	if got, _ := s.Run(fine.ID); got.Status != status.Queued {
+		t.Fatalf("the other run: %+v", got)
+	}
+	if failed, _, _ := s.ListRuns(RunFilter{Statuses: []status.Status{status.Failed}}, "", 10); len(failed) != 1 {
+		t.Fatalf("failed runs %+v", failed)
 	}
 }
 

@@ -13,18 +13,35 @@ import (
 	"github.com/mnemohq/mnemo/status"
 )
 
+// StorageError is a write that failed for want of working storage: the disk is full, the file may
+// not grow (RLIMIT_FSIZE), an I/O error. Nothing of the transaction was written, and the same write
+// may well succeed later; it says nothing about the data being written.
+type StorageError struct{ Err error }
+
+func (e *StorageError) Error() string { return "storage: " + e.Err.Error() }
+func (e *StorageError) Unwrap() error { return e.Err }
+
+// IsStorage reports whether err is, or wraps, a StorageError.
+func IsStorage(err error) bool {
+	var se *StorageError
+	return errors.As(err, &se)
+}
+
 // writeOp is one caller's write, waiting for the writer.
 type writeOp struct {
 	fn      func(*Tx) error
 	err     error
-	changed []status.Run // runs fn changed; published once the transaction commits
+	changed []status.Run // runs fn changed in status; published once the transaction commits
 	done    chan struct{}
 }
 
 // writer owns every write transaction. It takes each waiting op, groups it with whatever else is
-// waiting (up to MaxBatch), runs them all in one transaction and commits once. If any op fails, the
-// group is rolled back and each op is run again in a transaction of its own, so that one caller's
-// error neither loses nor half-writes another's work.
+// waiting (up to MaxBatch), runs them all in one transaction and commits once (group commit).
+//
+// If an op's function fails, the transaction is rolled back and run again without that op, whose
+// error stands; so one caller's error neither loses nor half-writes another's work, and a group
+// with k failing ops costs k+1 attempts, not one transaction per op. If the commit itself fails
+// (a StorageError), every op of the group gets that error: the callers decide whether to retry.
 type writer struct {
 	s       *Store
 	ops     chan *writeOp
@@ -90,34 +107,47 @@ func (w *writer) loop() {
 	}
 }
 
-var errGroupFailed = errors.New("an op in the group failed")
+var errOpFailed = errors.New("an op in the group failed")
 
+// commit runs the ops of batch in one transaction, dropping those whose function fails and running
+// the rest again, until the transaction commits or fails, and releases every op's caller.
 func (w *writer) commit(batch []*writeOp) {
-	err := w.update(func(tx *bolt.Tx) error {
-		for _, op := range batch {
-			op.changed = op.changed[:0]
-			if op.err = op.fn(&Tx{tx: tx, op: op}); op.err != nil {
-				return errGroupFailed
+	live := batch
+	for len(live) > 0 {
+		failed := false
+		err := w.update(func(tx *bolt.Tx) error {
+			for _, op := range live {
+				op.changed = op.changed[:0]
+				if op.err = op.fn(&Tx{tx: tx, op: op}); op.err != nil {
+					failed = true
+					return errOpFailed
+				}
 			}
-		}
-		return nil
-	})
-	switch {
-	case err == nil:
-		for _, op := range batch {
-			w.finish(op)
-		}
-	case len(batch) == 1:
-		if !errors.Is(err, errGroupFailed) {
-			batch[0].err = err // the commit itself failed
-		}
-		w.finish(batch[0])
-	default:
-		// Run each op alone: those that succeed commit, the one that failed reports its own error.
-		for _, op := range batch {
-			op.changed = op.changed[:0]
-			op.err = w.update(func(tx *bolt.Tx) error { return op.fn(&Tx{tx: tx, op: op}) })
-			w.finish(op)
+			return nil
+		})
+		switch {
+		case err == nil:
+			for _, op := range live {
+				w.finish(op)
+			}
+			return
+		case failed:
+			// Release the op that failed with its own error; run the others again without it.
+			kept := live[:0]
+			for _, op := range live {
+				if op.err != nil {
+					w.finish(op)
+				} else {
+					kept = append(kept, op)
+				}
+			}
+			live = kept
+		default:
+			for _, op := range live {
+				op.err = err
+				w.finish(op)
+			}
+			return
 		}
 	}
 }
@@ -129,25 +159,60 @@ func (w *writer) finish(op *writeOp) {
 			w.s.opts.OnRunChange(r)
 		}
 	}
+	op.changed = nil
 	close(op.done)
 }
 
-// update runs fn in a write transaction, turning a bbolt panic into ErrCorrupt.
+// update runs fn in a write transaction. A panic (bbolt's, on a damaged page) becomes ErrCorrupt and
+// rolls the transaction back; a failure to begin or commit becomes a StorageError.
 func (w *writer) update(fn func(*bolt.Tx) error) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("%w: bbolt panicked: %v", errs.Corrupt, r)
+	tx, err := w.s.db.Begin(true)
+	if err != nil {
+		if errors.Is(err, bolterrs.ErrDatabaseNotOpen) {
+			return errs.Closed
 		}
-	}()
-	err = w.s.db.Update(fn)
-	if errors.Is(err, bolterrs.ErrDatabaseNotOpen) {
-		return errs.Closed
+		return &StorageError{err}
 	}
-	return err
+	if err := runInTx(tx, fn); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if w.s.opts.FailCommit != nil {
+		if err := w.s.opts.FailCommit(); err != nil {
+			tx.Rollback()
+			return &StorageError{err}
+		}
+	}
+	return commitTx(tx)
 }
 
-// Tx is a write transaction handed to the functions given to Store.Update.
+// commitTx commits tx. bbolt can panic while it spills a damaged page: that rolls back and becomes
+// ErrCorrupt, so that the writer and the file lock survive.
+func commitTx(tx *bolt.Tx) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			func() {
+				defer func() { recover() }()
+				tx.Rollback()
+			}()
+			err = fmt.Errorf("%w: bbolt panicked while committing: %v", errs.Corrupt, r)
+		}
+	}()
+	if err := tx.Commit(); err != nil {
+		return &StorageError{err}
+	}
+	return nil
+}
+
+func runInTx(tx *bolt.Tx, fn func(*bolt.Tx) error) (err error) {
+	defer recoverCorrupt(&err)
+	return fn(tx)
+}
+
+// Tx is a write transaction handed to the functions given to the writer.
 type Tx struct {
-	tx *bolt.Tx
-	op *writeOp
+	tx      *bolt.Tx
+	op      *writeOp
+	spilled map[string]int           // run key -> parts of operations spilled, for runs updated in this op
+	via     map[string]status.Status // run ID -> the status a write passes through (see Via)
 }

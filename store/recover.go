@@ -1,0 +1,123 @@
+package store
+
+import (
+	"bytes"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/mnemohq/mnemo/status"
+)
+
+// recoverBatch is how many runs one recovery transaction moves back to queued.
+const recoverBatch = 1000
+
+// PendingRuns returns the IDs of every queued or running run, oldest first: at Open, the runs a
+// previous process left unfinished.
+func (s *Store) PendingRuns() ([]string, error) {
+	var ids []string
+	err := s.view(func(tx *bolt.Tx) error {
+		ids = ids[:0]
+		it := newRunIterator(tx, []status.Status{status.Queued, status.Running}, nil)
+		for key := it.next(); key != nil; key = it.next() {
+			ids = append(ids, uuidString(key))
+		}
+		return nil
+	})
+	return ids, err
+}
+
+// Requeue moves the runs among ids that are running (a dead process's) back to queued, the state
+// machine's recovery edge, with update applied, in transactions of a bounded size. A run whose record
+// is damaged is ended failed (see FailDamagedRun) rather than stopping the rest.
+func (s *Store) Requeue(ids []string, now time.Time) error {
+	for len(ids) > 0 {
+		n := min(len(ids), recoverBatch)
+		batch := ids[:n]
+		ids = ids[n:]
+		err := s.writer.do(func(t *Tx) error {
+			for _, id := range batch {
+				key, err := idBytes("run id", id)
+				if err != nil {
+					return err
+				}
+				if t.tx.Bucket(bucketRunStatus).Get(runStatusKey(status.Running, key)) == nil {
+					continue // queued: nothing to change
+				}
+				prev, err := t.run(key, id)
+				if err != nil {
+					if err := t.failDamaged(key, err, now); err != nil {
+						return err
+					}
+					continue
+				}
+				next := prev.Clone()
+				next.Status = status.Queued
+				next.UpdatedAt = now
+				if err := t.writeRun(key, &prev, &next); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// FailDamagedRun ends a pending run whose record cannot be read: the record is replaced by a failed
+// run that says why (keeping what the key tells: the ID, and the creation time a UUIDv7 carries), the
+// status index follows, and the run's scratch records go. The run's input stays in the file.
+func (s *Store) FailDamagedRun(id string, cause error, now time.Time) error {
+	key, err := idBytes("run id", id)
+	if err != nil {
+		return err
+	}
+	return s.writer.do(func(t *Tx) error {
+		if v := t.tx.Bucket(bucketRuns).Get(key); v != nil {
+			if _, _, err := decodeRun(v); err == nil {
+				return nil // readable after all (repaired, or another caller got here first)
+			}
+		}
+		return t.failDamaged(key, cause, now)
+	})
+}
+
+func (t *Tx) failDamaged(key []byte, cause error, now time.Time) error {
+	idx := t.tx.Bucket(bucketRunStatus)
+	for _, code := range statusCodes {
+		if err := idx.Delete(append([]byte{code}, key...)); err != nil {
+			return err
+		}
+	}
+	r := status.Run{
+		ID: uuidString(key), Status: status.Failed,
+		Error:     fmt.Sprintf("the run's record is damaged and was replaced by this one: %v", cause),
+		CreatedAt: uuidTime(key), CompletedAt: now, UpdatedAt: now, Revision: 1,
+	}
+	if err := idx.Put(runStatusKey(r.Status, key), nil); err != nil {
+		return err
+	}
+	if err := t.tx.Bucket(bucketRuns).Put(key, encodeRun(&r, 0)); err != nil {
+		return err
+	}
+	if err := t.dropScratch(key); err != nil {
+		return err
+	}
+	t.op.changed = append(t.op.changed, r)
+	return nil
+}
+
+// uuidTime is the creation time a version-7 UUID carries, or the zero time.
+func uuidTime(key []byte) time.Time {
+	u, err := uuid.FromBytes(bytes.Clone(key))
+	if err != nil || u.Version() != 7 {
+		return time.Time{}
+	}
+	sec, nsec := u.Time().UnixTime()
+	return time.Unix(sec, nsec).UTC()
+}
