@@ -54,8 +54,11 @@ func (c *cli) open(writes bool) (*mnemo.Engine, error) {
 		ReadOnly:    readOnly,
 		LockTimeout: max(c.lockTimeout, time.Nanosecond), // zero would mean the default
 	})
-	if readOnly && errors.Is(err, mnemo.ErrNotFound) {
+	switch {
+	case readOnly && errors.Is(err, mnemo.ErrNotFound):
 		return nil, fmt.Errorf("%w (opened read-only, so not created: check -db or $MNEMO_DB)", err)
+	case errors.Is(err, mnemo.ErrLocked):
+		return nil, fmt.Errorf("%w; -lock-timeout was %v", err, c.lockTimeout)
 	}
 	return eng, err
 }

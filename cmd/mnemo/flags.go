@@ -68,22 +68,25 @@ func (cmd *command) parse(args []string) error {
 }
 
 // endedByDashes reports whether the flag package stopped parsing args, leaving rest, at a "--" (it
-// consumes it) rather than at a positional argument (which it leaves): "--" is the last argument it
-// took, and not the value of a flag ("-user --").
+// consumes it) rather than at a positional argument (which it leaves). It walks the flags taken,
+// skipping their values, so that a "--" given as a value ("-user --") is not taken for the end.
 func (cmd *command) endedByDashes(args, rest []string) bool {
-	n := len(args) - len(rest)
-	if n == 0 || args[n-1] != "--" {
-		return false
+	for i := 0; i < len(args)-len(rest); i++ {
+		if args[i] == "--" {
+			return true
+		}
+		name, _, inline := strings.Cut(strings.TrimLeft(args[i], "-"), "=")
+		if f := cmd.fs.Lookup(name); f != nil && !inline && !isBool(f) {
+			i++ // the flag's value is the next argument
+		}
 	}
-	if n == 1 || !strings.HasPrefix(args[n-2], "-") || strings.Contains(args[n-2], "=") {
-		return true
-	}
-	f := cmd.fs.Lookup(strings.TrimLeft(args[n-2], "-"))
-	if f == nil {
-		return true
-	}
+	return false
+}
+
+// isBool reports whether f is a bool flag, which takes no separate value.
+func isBool(f *flag.Flag) bool {
 	b, ok := f.Value.(interface{ IsBoolFlag() bool })
-	return ok && b.IsBoolFlag() // a bool flag takes no separate value
+	return ok && b.IsBoolFlag()
 }
 
 // printHelp prints the command's usage and flags to stdout.
@@ -153,8 +156,10 @@ type pathFlag struct {
 	set  bool
 }
 
+// String returns the path.
 func (p *pathFlag) String() string { return p.path }
 
+// Set takes a path from the command line; an empty one is an error.
 func (p *pathFlag) Set(s string) error {
 	if s == "" {
 		return errors.New("empty path")
@@ -166,6 +171,7 @@ func (p *pathFlag) Set(s string) error {
 // pairs is a repeatable key=value flag.
 type pairs map[string]string
 
+// String returns the pairs as k=v, sorted and comma-separated.
 func (p pairs) String() string {
 	var parts []string
 	for _, k := range slices.Sorted(maps.Keys(p)) {
@@ -174,6 +180,7 @@ func (p pairs) String() string {
 	return strings.Join(parts, ",")
 }
 
+// Set adds one key=value pair.
 func (p pairs) Set(s string) error {
 	k, v, ok := strings.Cut(s, "=")
 	if !ok || k == "" {
@@ -194,5 +201,8 @@ func (p pairs) orNil() map[string]string {
 // list is a repeatable string flag.
 type list []string
 
-func (l *list) String() string     { return strings.Join(*l, ",") }
+// String returns the values, comma-separated.
+func (l *list) String() string { return strings.Join(*l, ",") }
+
+// Set appends one value.
 func (l *list) Set(s string) error { *l = append(*l, s); return nil }

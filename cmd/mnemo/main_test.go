@@ -317,6 +317,12 @@ func TestFlagsAfterArguments(t *testing.T) {
 	if valued.UserID != "--" || valued.Group != "club" {
 		t.Fatalf("add -user -- TEXT -group club: %+v", valued)
 	}
+	for _, user := range []string{"-group", "-wait"} { // a value that looks like a flag, then "--"
+		r := seed(t, db, "-user", user, "--", "Eli hikes.", "-group")
+		if r.UserID != user || r.Group != mnemo.DefaultGroup || r.MemoriesCreated != 1 {
+			t.Fatalf("add -user %s -- TEXT -group: %+v", user, r)
+		}
+	}
 	code, out, _ = mnemoCmd(t, "", "-db", db, "list", "-user", "carol")
 	if decodeAll(t, out, &page); code != 0 || page.Total != 1 || page.Memories[0].Content != "-5 degrees is too cold for Carol." {
 		t.Fatalf("carol's memories: exit %d, %+v", code, page)
@@ -396,6 +402,7 @@ func TestHelp(t *testing.T) {
 // blockingExtractor blocks until its context ends, so that a run stays pending.
 type blockingExtractor struct{ entered chan struct{} }
 
+// Extract says it has been entered, then waits for the engine to cancel it.
 func (b blockingExtractor) Extract(ctx context.Context, _ mnemo.ExtractRequest) ([]mnemo.Fact, error) {
 	select {
 	case b.entered <- struct{}{}:
