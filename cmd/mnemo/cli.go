@@ -3,27 +3,86 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
+	"errors"
 	"fmt"
 	"io"
-	"maps"
-	"slices"
-	"strings"
+	"os"
+	"time"
 
 	"github.com/mnemohq/mnemo"
 )
 
-// cli carries what every command needs.
+// cli carries what every command needs: the streams and the global flags.
 type cli struct {
 	ctx            context.Context
-	db             string
-	dbSet          bool // -db was given on the command line
 	stdin          io.Reader
 	stdout, stderr io.Writer
+
+	global      *command // the global flags; every command registers them too
+	db          pathFlag
+	lockTimeout time.Duration
+	readOnly    bool
 }
 
-func (c *cli) open() (*mnemo.Engine, error) {
-	return mnemo.Open(c.db, nil)
+func newCLI(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer) *cli {
+	c := &cli{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}
+	c.db.path = os.Getenv("MNEMO_DB")
+	if c.db.path == "" {
+		c.db.path = "mnemo.db"
+	}
+	c.global = newCommand("", "", stdout)
+	c.global.fs.Var(&c.db, "db", "the mnemo `FILE` ($MNEMO_DB, or mnemo.db); read commands never create it")
+	c.global.fs.DurationVar(&c.lockTimeout, "lock-timeout", mnemo.DefaultLockTimeout,
+		"how long to wait for another process to release the file (0: do not wait)")
+	c.global.fs.BoolVar(&c.readOnly, "read-only", false, "open the file read-only even for the commands that write")
+	return c
+}
+
+// open opens the file for a command: read-only for one that only reads, or under -read-only, so
+// that a missing file is an error rather than a new empty file and no unfinished run is resumed.
+func (c *cli) open(writes bool) (*mnemo.Engine, error) {
+	if c.lockTimeout < 0 {
+		return nil, c.global.usagef("-lock-timeout %v is negative", c.lockTimeout)
+	}
+	readOnly := !writes || c.readOnly
+	if fi, err := os.Stat(c.db.path); err == nil && fi.IsDir() {
+		return nil, fmt.Errorf("%s is a directory, not a mnemo file", c.db.path)
+	} else if err == nil && fi.Size() == 0 && readOnly { // bbolt would try to initialise it
+		return nil, fmt.Errorf("open %s: %w: the file is empty", c.db.path, mnemo.ErrCorrupt)
+	}
+	eng, err := mnemo.Open(c.db.path, &mnemo.Options{
+		ReadOnly:    readOnly,
+		LockTimeout: max(c.lockTimeout, time.Nanosecond), // zero would mean the default
+	})
+	switch {
+	case readOnly && errors.Is(err, mnemo.ErrNotFound):
+		return nil, fmt.Errorf("%w (opened read-only, so not created: check -db or $MNEMO_DB)", err)
+	case errors.Is(err, mnemo.ErrLocked):
+		return nil, fmt.Errorf("%w; -lock-timeout was %v", err, c.lockTimeout)
+	}
+	return eng, err
+}
+
+// explain adds to an error what the user may not have seen: that -read-only caused it.
+func (c *cli) explain(err error) error {
+	if c.readOnly && errors.Is(err, mnemo.ErrReadOnly) {
+		return fmt.Errorf("%w (-read-only was given)", err)
+	}
+	return err
+}
+
+// withEngine opens the file, calls fn, prints its result and closes the file.
+func (c *cli) withEngine(writes bool, fn func(*mnemo.Engine) (any, error)) error {
+	eng, err := c.open(writes)
+	if err != nil {
+		return err
+	}
+	defer eng.Close()
+	v, err := fn(eng)
+	if err != nil {
+		return c.explain(err)
+	}
+	return c.print(v)
 }
 
 // print writes v as indented JSON.
@@ -32,67 +91,3 @@ func (c *cli) print(v any) error {
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
 }
-
-// flags returns a flag set for a subcommand that reports errors to stderr.
-func (c *cli) flags(name, args string) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(c.stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(c.stderr, "usage: mnemo [-db FILE] %s %s\n", name, args)
-		fs.PrintDefaults()
-	}
-	return fs
-}
-
-// parse parses a subcommand's flags; a flag error is a usage error.
-func parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return err
-		}
-		return fmt.Errorf("%w: %s: %v", errUsage, fs.Name(), err)
-	}
-	return nil
-}
-
-// exactlyOne returns the single positional argument of a command.
-func exactlyOne(fs *flag.FlagSet, what string) (string, error) {
-	if fs.NArg() != 1 {
-		return "", fmt.Errorf("%w: %s takes one %s", errUsage, fs.Name(), what)
-	}
-	return fs.Arg(0), nil
-}
-
-// pairs is a repeatable key=value flag.
-type pairs map[string]string
-
-func (p pairs) String() string {
-	var parts []string
-	for _, k := range slices.Sorted(maps.Keys(p)) {
-		parts = append(parts, k+"="+p[k])
-	}
-	return strings.Join(parts, ",")
-}
-
-func (p pairs) Set(s string) error {
-	k, v, ok := strings.Cut(s, "=")
-	if !ok || k == "" {
-		return fmt.Errorf("%q is not key=value", s)
-	}
-	p[k] = v
-	return nil
-}
-
-// orNil returns nil for an empty map, so that options keep their zero value.
-func (p pairs) orNil() map[string]string {
-	if len(p) == 0 {
-		return nil
-	}
-	return p
-}
-
-// list is a repeatable string flag.
-type list []string
-
-func (l *list) String() string     { return strings.Join(*l, ",") }
-func (l *list) Set(s string) error { *l = append(*l, s); return nil }

@@ -1,23 +1,47 @@
 // Command mnemo is the mnemo engine from the shell: it opens a file, adds inputs, follows runs and
 // lists memories, printing JSON.
 //
-//	mnemo quickstart                       add a sample conversation to a fresh file and show the result
-//	mnemo [-db FILE] add [flags] TEXT...   add texts (or -conversation/-items FILE) and print the run
-//	mnemo [-db FILE] runs get RUN_ID       print a run as it is now
-//	mnemo [-db FILE] runs wait RUN_ID      wait for a run to end and print it
-//	mnemo [-db FILE] runs list [flags]     list runs
-//	mnemo [-db FILE] list [flags]          list the memories of a scope
-//	mnemo [-db FILE] get MEMORY_ID         print a memory
-//	mnemo [-db FILE] delete MEMORY_ID      delete a memory
+//	mnemo quickstart                      add a sample conversation to a new file and show the result
+//	mnemo add [flags] TEXT...             add texts (or -conversation/-items FILE) and print the run
+//	mnemo runs get RUN_ID                 print a run as it is now
+//	mnemo runs wait [-timeout D] RUN_ID   wait for a run to end and print it
+//	mnemo runs list [flags]               list runs
+//	mnemo list [flags]                    list the memories of a scope
+//	mnemo get MEMORY_ID                   print a memory
+//	mnemo delete MEMORY_ID                delete a memory
+//	mnemo help [COMMAND]                  print the usage (as do -h and --help, after any command)
 //
-// The file is FILE, or $MNEMO_DB, or mnemo.db. A run added by one command and not finished when it
-// exits resumes the next time any command opens the file.
+// The global flags may come before or after the command:
+//
+//	-db FILE          the file: FILE, or $MNEMO_DB, or mnemo.db
+//	-lock-timeout D   how long to wait for another process to release the file (default 1s; 0: not at all)
+//	-read-only        open the file read-only even for add, delete and runs wait
+//
+// Flags and arguments may be mixed in any order; "--" ends the flags, so that a text starting with
+// "-" can follow it.
+//
+// The read commands (runs get, runs list, list, get) open the file read-only: a missing file is an
+// error and is not created, and a run that another command left unfinished stays as it is. The
+// write commands (add, delete, runs wait) open it read-write, creating it if need be, and resume the
+// runs left unfinished: runs wait needs the workers to finish its run. Quickstart writes only a new
+// file: a temporary one unless -db names a path where no file exists.
+//
+// Exit statuses:
+//
+//	0  success
+//	1  any other error
+//	2  usage: a bad flag, an unknown command, a wrong number of arguments
+//	3  not found: no such run or memory, or no such file (a read command's -db, a -conversation file)
+//	4  conflict: a document ID (-doc) added before
+//	5  locked: another process holds the file past -lock-timeout
+//	6  invalid input: an empty text, a malformed ID or property, invalid JSON, an existing quickstart file
+//	7  corrupt: the file is damaged, not a mnemo file, or written by a newer mnemo
+//	8  read-only: a write with -read-only, or runs wait -read-only on an unfinished run
 package main
 
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -32,77 +56,77 @@ func main() {
 	os.Exit(code)
 }
 
-// errUsage marks a mistake in the command line: exit status 2 and the usage text.
-var errUsage = errors.New("usage")
-
-const usage = `usage: mnemo [-db FILE] COMMAND [flags] [args]
+const usage = `usage: mnemo [global flags] COMMAND [flags] [args]
 
 commands:
-  quickstart              add a sample conversation to a fresh file, wait, print the run and memories
-  add [flags] [TEXT...]   add texts, or -conversation FILE / -items FILE (JSON; - for stdin)
-  runs get RUN_ID         print a run as it is now
-  runs wait RUN_ID        wait until the run ends, then print it
-  runs list [flags]       list runs, oldest first
-  list [flags]            list the memories of a scope
-  get MEMORY_ID           print a memory
-  delete MEMORY_ID        delete a memory
+  quickstart              add a sample conversation to a new file, wait, print the run and memories
+  add [flags] [TEXT...]   add texts, or -conversation FILE / -items FILE (JSON; - for stdin)   [writes]
+  runs get RUN_ID         print a run as it is now                                              [reads]
+  runs wait RUN_ID        wait until the run ends (its workers run here), then print it        [writes]
+  runs list [flags]       list runs, oldest first                                               [reads]
+  list [flags]            list the memories of a scope                                          [reads]
+  get MEMORY_ID           print a memory                                                        [reads]
+  delete MEMORY_ID        delete a memory                                                      [writes]
+  help [COMMAND]          print this, or a command's flags (as does "mnemo COMMAND -h")
 
-The file is -db FILE, or $MNEMO_DB, or mnemo.db. Run "mnemo COMMAND -h" for a command's flags.
+global flags, before or after the command:
+  -db FILE          the file (default $MNEMO_DB, or mnemo.db); read commands never create it
+  -lock-timeout D   wait this long for another process to release the file (default 1s; 0: do not wait)
+  -read-only        open the file read-only even for the commands that write
+
+Flags and arguments mix in any order; "--" ends the flags ("mnemo add -- -5 degrees").
+
+exit status: 0 ok, 1 other error, 2 usage, 3 not found, 4 conflict, 5 locked,
+             6 invalid input, 7 corrupt file, 8 read-only
 `
 
 // run is the whole program, callable from tests: it returns the exit status.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	global := flag.NewFlagSet("mnemo", flag.ContinueOnError)
-	global.SetOutput(stderr)
-	global.Usage = func() { fmt.Fprint(stderr, usage) }
-	dbDefault := os.Getenv("MNEMO_DB")
-	if dbDefault == "" {
-		dbDefault = "mnemo.db"
-	}
-	db := global.String("db", dbDefault, "the mnemo file")
-	if err := global.Parse(args); err != nil {
-		return 2
-	}
-	rest := global.Args()
-	if len(rest) == 0 {
-		global.Usage()
-		return 2
-	}
-	c := &cli{ctx: ctx, db: *db, dbSet: isSet(global, "db"), stdin: stdin, stdout: stdout, stderr: stderr}
-	var err error
-	switch cmd, args := rest[0], rest[1:]; cmd {
-	case "quickstart":
-		err = c.quickstart(args)
-	case "add":
-		err = c.add(args)
-	case "runs":
-		err = c.runs(args)
-	case "list":
-		err = c.list(args)
-	case "get":
-		err = c.get(args)
-	case "delete":
-		err = c.delete(args)
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
-	default:
-		err = fmt.Errorf("%w: unknown command %q", errUsage, cmd)
-	}
+	c := newCLI(ctx, stdin, stdout, stderr)
+	err := c.dispatch(args)
+	var uerr *usageError
 	switch {
-	case err == nil:
-		return 0
-	case errors.Is(err, flag.ErrHelp):
-		return 0
-	case errors.Is(err, errUsage):
-		fmt.Fprintf(stderr, "mnemo: %v\n\n%s", err, usage)
-		return 2
+	case err == nil, errors.Is(err, errHelp):
+	case errors.As(err, &uerr):
+		fmt.Fprintf(stderr, "mnemo: %v\n%s", err, uerr.hint())
+	default:
+		fmt.Fprintf(stderr, "mnemo: %v\n", err)
 	}
-	fmt.Fprintf(stderr, "mnemo: %v\n", err)
-	return 1
+	return exitCode(err)
 }
 
-func isSet(fs *flag.FlagSet, name string) bool {
-	set := false
-	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
-	return set
+// dispatch parses the global flags and runs the command they precede.
+func (c *cli) dispatch(args []string) error {
+	if err := c.global.parse(args); err != nil {
+		return err
+	}
+	if len(c.global.args) == 0 {
+		return c.global.usagef("no command given")
+	}
+	return c.runCommand(c.global.args[0], c.global.args[1:])
+}
+
+// runCommand runs the command name with the arguments that follow it.
+func (c *cli) runCommand(name string, args []string) error {
+	switch name {
+	case "quickstart":
+		return c.quickstart(args)
+	case "add":
+		return c.add(args)
+	case "runs":
+		return c.runs(args)
+	case "list":
+		return c.list(args)
+	case "get":
+		return c.get(args)
+	case "delete":
+		return c.delete(args)
+	case "help":
+		if len(args) > 0 { // "mnemo help runs get" is "mnemo runs get -h"
+			return c.runCommand(args[0], append(args[1:len(args):len(args)], "-h"))
+		}
+		fmt.Fprint(c.stdout, usage)
+		return errHelp
+	}
+	return c.global.usagef("unknown command %q", name)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -31,31 +32,126 @@ func decodeAll(t *testing.T, s string, into ...any) {
 	}
 }
 
+// oneError checks what a failing command printed on stderr: its first line is the error, after
+// exactly one "mnemo:" prefix, and no other line carries one.
+func oneError(t *testing.T, args []string, errOut string) {
+	t.Helper()
+	if !strings.HasPrefix(errOut, "mnemo: ") || strings.Count(errOut, "mnemo:") != 1 {
+		t.Errorf("mnemo %q: stderr %q: want one error line with one \"mnemo:\" prefix", args, errOut)
+	}
+}
+
+// readBytes returns the content of a file.
+func readBytes(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// seed adds a text to the file db through the command line, waits for its run and returns it.
+func seed(t *testing.T, db string, args ...string) mnemo.Run {
+	t.Helper()
+	args = append([]string{"-db", db, "add", "-wait"}, args...)
+	code, out, errOut := mnemoCmd(t, "", args...)
+	var r mnemo.Run
+	if decodeAll(t, out, &r); code != 0 || r.Status != mnemo.Completed {
+		t.Fatalf("mnemo %q: exit %d, %+v, %s", args, code, r, errOut)
+	}
+	return r
+}
+
+// TestQuickstart runs the quickstart on a new -db path, then again on the same path, which now
+// exists: the second is refused and leaves the file as the first wrote it.
 func TestQuickstart(t *testing.T) {
 	t.Parallel()
 	db := filepath.Join(t.TempDir(), "qs.db")
-	for range 2 { // a second quickstart starts from a fresh file and shows the same
-		code, out, errOut := mnemoCmd(t, "", "-db", db, "quickstart")
-		if code != 0 {
-			t.Fatalf("exit %d: %s", code, errOut)
+	code, out, errOut := mnemoCmd(t, "", "-db", db, "quickstart")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(errOut, "mnemo: quickstart wrote "+db+"\n") {
+		t.Errorf("stderr does not say where the file is: %q", errOut)
+	}
+	var run mnemo.Run
+	var page mnemo.MemoryPage
+	decodeAll(t, out, &run, &page)
+	if run.Status != mnemo.Completed || run.MemoriesCreated == 0 || run.InputType != mnemo.InputConversation {
+		t.Fatalf("run %+v", run)
+	}
+	if page.Total != run.MemoriesCreated || len(page.Memories) != page.Total {
+		t.Fatalf("listing %+v for run %+v", page, run)
+	}
+	for _, m := range page.Memories {
+		if m.UserID != "alice" || len(m.Sources) == 0 || m.Sources[0].MessageID == "" || m.EventTime.IsZero() {
+			t.Fatalf("memory %+v", m)
 		}
-		var run mnemo.Run
-		var page mnemo.MemoryPage
-		decodeAll(t, out, &run, &page)
-		if run.Status != mnemo.Completed || run.MemoriesCreated == 0 || run.InputType != mnemo.InputConversation {
-			t.Fatalf("run %+v", run)
+		if strings.Contains(strings.ToLower(m.Content), "thanks") || strings.Contains(m.Content, "Hi there") {
+			t.Fatalf("chit-chat remembered: %q", m.Content)
 		}
-		if page.Total != run.MemoriesCreated || len(page.Memories) != page.Total {
-			t.Fatalf("listing %+v for run %+v", page, run)
+	}
+	before := readBytes(t, db)
+	for _, args := range [][]string{{"-db", db, "quickstart"}, {"quickstart", "-db", db}} {
+		code, out, errOut := mnemoCmd(t, "", args...)
+		if code != exitInvalid || out != "" || !strings.Contains(errOut, db+" exists") {
+			t.Errorf("mnemo %q on an existing file: exit %d, stdout %q, stderr %q", args, code, out, errOut)
 		}
-		for _, m := range page.Memories {
-			if m.UserID != "alice" || len(m.Sources) == 0 || m.Sources[0].MessageID == "" || m.EventTime.IsZero() {
-				t.Fatalf("memory %+v", m)
-			}
-			if strings.Contains(strings.ToLower(m.Content), "thanks") || strings.Contains(m.Content, "Hi there") {
-				t.Fatalf("chit-chat remembered: %q", m.Content)
-			}
+		oneError(t, args, errOut)
+	}
+	if !bytes.Equal(readBytes(t, db), before) {
+		t.Fatal("a refused quickstart changed the file")
+	}
+}
+
+// TestQuickstartNeverTouchesAnExistingFile: -db naming a file that holds memories is refused, and
+// the file is left byte for byte as it was.
+func TestQuickstartNeverTouchesAnExistingFile(t *testing.T) {
+	t.Parallel()
+	precious := filepath.Join(t.TempDir(), "precious.db")
+	seed(t, precious, "-user", "bob", "Bob keeps bees.")
+	before := readBytes(t, precious)
+	for _, args := range [][]string{{"-db", precious, "quickstart"}, {"quickstart", "-db", precious}} {
+		code, _, errOut := mnemoCmd(t, "", args...)
+		if code != exitInvalid || !strings.Contains(errOut, "exists") {
+			t.Errorf("mnemo %q: exit %d, stderr %q; want exit %d", args, code, errOut, exitInvalid)
 		}
+		oneError(t, args, errOut)
+	}
+	if !bytes.Equal(readBytes(t, precious), before) {
+		t.Fatal("quickstart changed an existing file")
+	}
+	code, out, _ := mnemoCmd(t, "", "-db", precious, "list", "-user", "bob")
+	var page mnemo.MemoryPage
+	if decodeAll(t, out, &page); code != 0 || page.Total != 1 {
+		t.Fatalf("the memories after quickstart: exit %d, %+v", code, page)
+	}
+}
+
+// TestQuickstartWithoutDB: with no -db, quickstart ignores $MNEMO_DB and writes a new file in a new
+// temporary directory, and says where. It sets environment variables, so it cannot run in parallel.
+func TestQuickstartWithoutDB(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp) // os.TempDir, where quickstart makes its directory
+	precious := filepath.Join(t.TempDir(), "precious.db")
+	seed(t, precious, "Bob keeps bees.")
+	before := readBytes(t, precious)
+	t.Setenv("MNEMO_DB", precious)
+	code, _, errOut := mnemoCmd(t, "", "quickstart")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !bytes.Equal(readBytes(t, precious), before) {
+		t.Fatal("quickstart changed the file $MNEMO_DB names")
+	}
+	_, wrote, ok := strings.Cut(errOut, "mnemo: quickstart wrote ")
+	wrote = strings.TrimSuffix(wrote, "\n")
+	if !ok || filepath.Base(wrote) != "quickstart.db" || !strings.HasPrefix(wrote, filepath.Join(tmp, "mnemo-quickstart-")) {
+		t.Fatalf("stderr %q does not name a new file under %s", errOut, tmp)
+	}
+	if _, err := os.Stat(wrote); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -104,7 +200,7 @@ func TestAddFollowListDelete(t *testing.T) {
 	if code, _, errOut := mnemoCmd(t, "", "-db", db, "delete", id); code != 0 {
 		t.Fatalf("delete: %d %s", code, errOut)
 	}
-	if code, _, errOut := mnemoCmd(t, "", "-db", db, "get", id); code != 1 || !strings.Contains(errOut, "not found") {
+	if code, _, errOut := mnemoCmd(t, "", "-db", db, "get", id); code != exitNotFound || !strings.Contains(errOut, "not found") {
 		t.Fatalf("get after delete: %d %s", code, errOut)
 	}
 
@@ -131,25 +227,331 @@ func TestUsageAndInputErrors(t *testing.T) {
 		code int
 		want string
 	}{
-		{nil, 2, "usage"},
-		{[]string{"-db", db, "frobnicate"}, 2, "unknown command"},
-		{[]string{"-db", db, "add"}, 2, "add needs texts"},
-		{[]string{"-db", db, "add", "-items", "x.json", "text"}, 2, "one of them"},
-		{[]string{"-db", db, "runs"}, 2, "runs needs"},
-		{[]string{"-db", db, "runs", "get"}, 2, "takes one run ID"},
-		{[]string{"-db", db, "add", "-bogus"}, 2, "flag provided but not defined"},
-		{[]string{"-db", db, "add", " "}, 1, "invalid input: contents[0]: empty"},
-		{[]string{"-db", db, "runs", "get", "nope"}, 1, "invalid input"},
-		{[]string{"-db", db, "list", "-limit", "5000"}, 1, "limit"},
-		{[]string{"-db", db, "add", "-conversation", "/does/not/exist.json"}, 1, "no such file"},
+		{nil, exitUsage, "usage"},
+		{[]string{"-db", db, "frobnicate"}, exitUsage, "unknown command"},
+		{[]string{"-db", db, "add"}, exitUsage, "add: needs texts"},
+		{[]string{"-db", db, "add", "-items", "x.json", "text"}, exitUsage, "one of them"},
+		{[]string{"-db", db, "runs"}, exitUsage, "runs needs"},
+		{[]string{"-db", db, "runs", "get"}, exitUsage, "takes one run ID"},
+		{[]string{"-db", db, "runs", "get", "a", "b"}, exitUsage, "takes one run ID"},
+		{[]string{"-db", db, "list", "bob"}, exitUsage, "takes no arguments"},
+		{[]string{"-db", db, "add", "-bogus"}, exitUsage, "flag provided but not defined"},
+		{[]string{"-db", db, "list", "-limit", "many"}, exitUsage, "invalid value"},
+		{[]string{"-db", "", "list"}, exitUsage, "empty path"},
+		{[]string{"-db", db, "-lock-timeout", "-1s", "list"}, exitUsage, "negative"},
+		{[]string{"-db", db, "-read-only", "quickstart"}, exitUsage, "-read-only"},
+		{[]string{"-db", db, "add", " "}, exitInvalid, "invalid input: contents[0]: empty"},
+		{[]string{"-db", db, "add", "-conversation", "/does/not/exist.json"}, exitNotFound, "no such file"},
+		{[]string{"-db", db, "runs", "get", "nope"}, exitInvalid, "invalid input"},
+		{[]string{"-db", db, "list", "-limit", "5000"}, exitInvalid, "limit"},
 	}
 	for _, c := range cases {
-		code, _, errOut := mnemoCmd(t, "", c.args...)
-		if code != c.code || !strings.Contains(errOut, c.want) {
-			t.Errorf("mnemo %v: exit %d, stderr %q; want exit %d and %q", c.args, code, errOut, c.code, c.want)
+		code, out, errOut := mnemoCmd(t, "", c.args...)
+		if code != c.code || out != "" || !strings.Contains(errOut, c.want) {
+			t.Errorf("mnemo %q: exit %d, stdout %q, stderr %q; want exit %d and %q", c.args, code, out, errOut, c.code, c.want)
+		}
+		oneError(t, c.args, errOut)
+	}
+}
+
+// TestJSONInput: -conversation and -items read one JSON array, from a file or stdin; anything else
+// is invalid input, and nothing is added.
+func TestJSONInput(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "json.db")
+	for _, in := range []string{
+		"", "not json", `{"content":"an object"}`, `[{"content":"x"}] [{"content":"y"}]`, `[{"content":"x"}] trailing`,
+		`[{"content":"x","colour":"red"}]`, `[{"content":"x"}`,
+	} {
+		code, out, errOut := mnemoCmd(t, in, "-db", db, "add", "-items", "-")
+		if code != exitInvalid || out != "" || !strings.Contains(errOut, "invalid input: stdin: ") {
+			t.Errorf("-items %q: exit %d, stdout %q, stderr %q", in, code, out, errOut)
+		}
+		oneError(t, []string{"add", "-items", in}, errOut)
+	}
+	code, out, errOut := mnemoCmd(t, "[{\"content\":\"Eve keeps a diary.\"}]\n\n", "-db", db, "add", "-items", "-", "-wait")
+	var r mnemo.Run
+	if decodeAll(t, out, &r); code != 0 || r.MemoriesCreated != 1 {
+		t.Fatalf("valid -items: exit %d, %+v, %s", code, r, errOut)
+	}
+	code, out, _ = mnemoCmd(t, "", "-db", db, "runs", "list")
+	var runs mnemo.RunPage
+	if decodeAll(t, out, &runs); code != 0 || len(runs.Runs) != 1 {
+		t.Fatalf("invalid inputs added runs: %+v", runs)
+	}
+}
+
+// TestFlagsAfterArguments: flags may follow positional arguments, for every command; "--" ends
+// them; a flag the command does not know is an error and never a text.
+func TestFlagsAfterArguments(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "flags.db")
+	added := seed(t, db, "I like tea", "-user", "bob")
+	if added.UserID != "bob" || added.MemoriesCreated != 1 {
+		t.Fatalf("add TEXT -user bob: %+v", added)
+	}
+	code, out, _ := mnemoCmd(t, "", "list", "-db", db, "-user", "bob")
+	var page mnemo.MemoryPage
+	if decodeAll(t, out, &page); code != 0 || page.Total != 1 || !strings.Contains(page.Memories[0].Content, "I like tea") {
+		t.Fatalf("bob's memories: exit %d, %+v", code, page)
+	}
+	id := page.Memories[0].ID
+	code, out, _ = mnemoCmd(t, "", "-db", db, "list")
+	if decodeAll(t, out, &page); code != 0 || page.Total != 0 {
+		t.Fatalf("the memories of no user: exit %d, %+v", code, page)
+	}
+	code, out, _ = mnemoCmd(t, "", "get", id, "-db", db)
+	var m mnemo.Memory
+	if decodeAll(t, out, &m); code != 0 || m.ID != id {
+		t.Fatalf("get ID -db: exit %d, %+v", code, m)
+	}
+
+	// "--" ends the flags; "--" as the value of a flag does not.
+	dashed := seed(t, db, "-user", "carol", "--", "-5 degrees is too cold for Carol.", "-group")
+	if dashed.UserID != "carol" || dashed.MemoriesCreated != 1 {
+		t.Fatalf("add -- TEXT: %+v", dashed)
+	}
+	valued := seed(t, db, "-user", "--", "Dan plays chess.", "-group", "club")
+	if valued.UserID != "--" || valued.Group != "club" {
+		t.Fatalf("add -user -- TEXT -group club: %+v", valued)
+	}
+	for _, user := range []string{"-group", "-wait"} { // a value that looks like a flag, then "--"
+		r := seed(t, db, "-user", user, "--", "Eli hikes.", "-group")
+		if r.UserID != user || r.Group != mnemo.DefaultGroup || r.MemoriesCreated != 1 {
+			t.Fatalf("add -user %s -- TEXT -group: %+v", user, r)
 		}
 	}
-	if code, out, _ := mnemoCmd(t, "", "help"); code != 0 || !strings.Contains(out, "quickstart") {
-		t.Errorf("help: %d %q", code, out)
+	code, out, _ = mnemoCmd(t, "", "-db", db, "list", "-user", "carol")
+	if decodeAll(t, out, &page); code != 0 || page.Total != 1 || page.Memories[0].Content != "-5 degrees is too cold for Carol." {
+		t.Fatalf("carol's memories: exit %d, %+v", code, page)
+	}
+
+	// The global flags after the command; a command's flags after its argument.
+	other := filepath.Join(dir, "other.db")
+	if code, _, errOut := mnemoCmd(t, "", "add", "-db", other, "Erin sings."); code != 0 {
+		t.Fatalf("add -db FILE TEXT: exit %d, %s", code, errOut)
+	}
+	code, out, _ = mnemoCmd(t, "", "-db", other, "runs", "list")
+	var runs mnemo.RunPage
+	if decodeAll(t, out, &runs); code != 0 || len(runs.Runs) != 1 {
+		t.Fatalf("runs of add -db FILE: exit %d, %+v", code, runs)
+	}
+	code, out, _ = mnemoCmd(t, "", "runs", "get", added.ID, "-db", db)
+	var r mnemo.Run
+	if decodeAll(t, out, &r); code != 0 || r.ID != added.ID {
+		t.Fatalf("runs get ID -db: exit %d, %+v", code, r)
+	}
+
+	missing := filepath.Join(dir, "missing.db")
+	for _, args := range [][]string{
+		{"-db", missing, "add", "I like tea", "-bogus"},
+		{"-db", missing, "add", "I like tea", "-timeout", "1s"}, // a flag of runs wait
+		{"-db", missing, "add", "I like tea", "-user"},
+		{"-db", missing, "list", "-user", "bob", "-wait"},
+		{"-user", "bob", "-db", missing, "add", "I like tea"},
+	} {
+		code, out, errOut := mnemoCmd(t, "", args...)
+		if code != exitUsage || out != "" {
+			t.Errorf("mnemo %q: exit %d, stdout %q, stderr %q; want exit %d", args, code, out, errOut, exitUsage)
+		}
+		oneError(t, args, errOut)
+	}
+	if _, err := os.Stat(missing); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("a command with a bad flag created its file: %v", err)
+	}
+}
+
+// TestHelp: -h, --help and help print the usage to stdout and exit 0, at the top level and for
+// each command, wherever the flag stands; they open no file.
+func TestHelp(t *testing.T) {
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "help.db")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-h"}, "exit status"},
+		{[]string{"--help"}, "exit status"},
+		{[]string{"-help"}, "exit status"},
+		{[]string{"help"}, "exit status"},
+		{[]string{"-db", db, "-h", "list"}, "exit status"},
+		{[]string{"add", "-h"}, "usage: mnemo [global flags] add"},
+		{[]string{"add", "--help"}, "-conversation"},
+		{[]string{"add", "I like tea", "-h"}, "-conversation"},
+		{[]string{"help", "add"}, "-conversation"},
+		{[]string{"-db", db, "list", "-h"}, "-topic"},
+		{[]string{"runs", "-h"}, "usage: mnemo [global flags] runs"},
+		{[]string{"help", "runs", "wait"}, "-timeout"},
+		{[]string{"runs", "list", "--help"}, "-status"},
+		{[]string{"get", "-h"}, "MEMORY_ID"},
+		{[]string{"delete", "-h"}, "MEMORY_ID"},
+		{[]string{"quickstart", "-h"}, "quickstart"},
+	} {
+		code, out, errOut := mnemoCmd(t, "", c.args...)
+		if code != 0 || !strings.Contains(out, c.want) || !strings.Contains(out, "-db") || errOut != "" {
+			t.Errorf("mnemo %q: exit %d, stdout %q, stderr %q; want exit 0 and %q on stdout", c.args, code, out, errOut, c.want)
+		}
+	}
+	if _, err := os.Stat(db); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("help created the file: %v", err)
+	}
+}
+
+// blockingExtractor blocks until its context ends, so that a run stays pending.
+type blockingExtractor struct{ entered chan struct{} }
+
+// Extract says it has been entered, then waits for the engine to cancel it.
+func (b blockingExtractor) Extract(ctx context.Context, _ mnemo.ExtractRequest) ([]mnemo.Fact, error) {
+	select {
+	case b.entered <- struct{}{}:
+	default:
+	}
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+
+// pendingRun makes the file path hold a run that has not ended, as a process that exited in the
+// middle of it leaves it, and returns the run as the file holds it.
+func pendingRun(t *testing.T, path string) mnemo.Run {
+	t.Helper()
+	x := blockingExtractor{entered: make(chan struct{}, 1)}
+	eng, err := mnemo.Open(path, &mnemo.Options{Extractor: x, ShutdownTimeout: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err := eng.Memories.Add(context.Background(), mnemo.Text("Fay paints."), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-x.entered
+	if err := eng.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return readRun(t, path, run.ID)
+}
+
+// readRun returns the run id as the file path holds it, reading it read-only.
+func readRun(t *testing.T, path, id string) mnemo.Run {
+	t.Helper()
+	eng, err := mnemo.Open(path, &mnemo.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close()
+	r, err := eng.Runs.Get(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return *r
+}
+
+// TestReadCommandsOpenReadOnly: a read command given a path where no file exists fails with the
+// not-found status and creates nothing, and one given a file with a pending run leaves the run,
+// and the file, exactly as they were.
+func TestReadCommandsOpenReadOnly(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	typo := filepath.Join(dir, "typo.db")
+	const id = "01900000-0000-7000-8000-000000000000"
+	for _, args := range [][]string{{"list"}, {"get", id}, {"runs", "get", id}, {"runs", "list"}} {
+		args = append([]string{"-db", typo}, args...)
+		code, out, errOut := mnemoCmd(t, "", args...)
+		if code != exitNotFound || out != "" || !strings.Contains(errOut, typo) {
+			t.Errorf("mnemo %q: exit %d, stdout %q, stderr %q; want exit %d", args, code, out, errOut, exitNotFound)
+		}
+		oneError(t, args, errOut)
+		if _, err := os.Stat(typo); !errors.Is(err, os.ErrNotExist) {
+			t.Fatalf("mnemo %q created the file: %v", args, err)
+		}
+	}
+
+	path := filepath.Join(dir, "pending.db")
+	pending := pendingRun(t, path)
+	if pending.Status.Terminal() {
+		t.Fatalf("the run ended: %+v", pending)
+	}
+	before := readBytes(t, path)
+	for _, args := range [][]string{{"runs", "get", pending.ID}, {"runs", "list"}, {"list"}} {
+		args = append([]string{"-db", path}, args...)
+		if code, _, errOut := mnemoCmd(t, "", args...); code != 0 {
+			t.Fatalf("mnemo %q: exit %d, %s", args, code, errOut)
+		}
+	}
+	// A wait under -read-only cannot see the run move: it says so at once, with the run.
+	code, out, errOut := mnemoCmd(t, "", "-db", path, "-read-only", "runs", "wait", pending.ID)
+	var seen mnemo.Run
+	if decodeAll(t, out, &seen); code != exitReadOnly || seen.ID != pending.ID {
+		t.Fatalf("runs wait -read-only: exit %d, %+v, %s", code, seen, errOut)
+	}
+	after := readRun(t, path, pending.ID)
+	if after.Status != pending.Status || after.Attempts != pending.Attempts || after.Revision != pending.Revision {
+		t.Fatalf("the pending run changed: was %+v, is %+v", pending, after)
+	}
+	if !bytes.Equal(readBytes(t, path), before) {
+		t.Fatal("a read command changed the file")
+	}
+}
+
+// TestExitCodes runs a command that fails in each documented way and checks its exit status and
+// that its error line carries one "mnemo:" prefix.
+func TestExitCodes(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "codes.db")
+	seed(t, db, "-doc", "d1", "Gus bakes bread.")
+	code, out, _ := mnemoCmd(t, "", "-db", db, "list")
+	var page mnemo.MemoryPage
+	if decodeAll(t, out, &page); code != 0 || page.Total != 1 {
+		t.Fatalf("list: exit %d, %+v", code, page)
+	}
+	memID := page.Memories[0].ID
+
+	locked := filepath.Join(dir, "locked.db")
+	holder, err := mnemo.Open(locked, nil) // another process, as far as the lock goes
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { holder.Close() })
+	corrupt := filepath.Join(dir, "corrupt.db")
+	if err := os.WriteFile(corrupt, bytes.Repeat([]byte("not a mnemo file\n"), 1000), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	const unknown = "01900000-0000-7000-8000-000000000000"
+
+	for _, c := range []struct {
+		code int
+		args []string
+	}{
+		{exitOK, []string{"-db", db, "get", memID}},
+		{exitError, []string{"-db", dir, "list"}}, // a directory
+		{exitUsage, []string{"-db", db, "frobnicate"}},
+		{exitUsage, []string{"-db", db, "get"}},
+		{exitNotFound, []string{"-db", db, "get", unknown}},
+		{exitNotFound, []string{"-db", db, "runs", "get", unknown}},
+		{exitNotFound, []string{"-db", db, "delete", unknown}},
+		{exitNotFound, []string{"-db", filepath.Join(dir, "typo.db"), "list"}},
+		{exitConflict, []string{"-db", db, "add", "-doc", "d1", "Gus bakes bread."}},
+		{exitLocked, []string{"-db", locked, "-lock-timeout", "10ms", "add", "Hal runs."}},
+		{exitLocked, []string{"-db", locked, "list", "-lock-timeout", "0"}},
+		{exitInvalid, []string{"-db", db, "add", ""}},
+		{exitInvalid, []string{"-db", db, "add", "-prop", strings.Repeat("k", 2000) + "=v", "Ida swims."}},
+		{exitInvalid, []string{"-db", db, "get", "not-an-id"}},
+		{exitCorrupt, []string{"-db", corrupt, "list"}},
+		{exitCorrupt, []string{"-db", corrupt, "add", "Jo reads."}},
+		{exitReadOnly, []string{"-db", db, "-read-only", "add", "Kim sails."}},
+		{exitReadOnly, []string{"-db", db, "delete", memID, "-read-only"}},
+	} {
+		code, _, errOut := mnemoCmd(t, "", c.args...)
+		if code != c.code {
+			t.Errorf("mnemo %q: exit %d, stderr %q; want exit %d", c.args, code, errOut, c.code)
+		}
+		if c.code != exitOK {
+			oneError(t, c.args, errOut)
+		}
+	}
+	if code, out, _ := mnemoCmd(t, "", "-db", db, "get", memID); code != 0 || !strings.Contains(out, memID) {
+		t.Fatalf("the memory after delete -read-only: exit %d, %s", code, out)
 	}
 }

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
@@ -26,25 +28,50 @@ func sampleConversation(start time.Time) mnemo.Input {
 	return mnemo.Conversation(msgs...)
 }
 
+// quickstart adds the sample conversation to a new file and prints the run and the memories. It
+// never opens a file that exists: with no -db (and whatever $MNEMO_DB says) it writes in a new
+// temporary directory, and a -db naming an existing file is refused.
 func (c *cli) quickstart(args []string) error {
-	fs := c.flags("quickstart", "")
-	if err := parse(fs, args); err != nil {
+	if err := c.command("quickstart", "").none(args); err != nil {
 		return err
 	}
-	if !c.dbSet {
-		c.db = filepath.Join(os.TempDir(), "mnemo-quickstart.db")
+	if c.readOnly {
+		return c.global.usagef("quickstart writes a new file: -read-only does not apply")
 	}
-	// Start from an empty file so the quickstart shows the same thing each time.
-	if err := os.Remove(c.db); err != nil && !os.IsNotExist(err) {
+	path := c.db.path
+	if !c.db.set {
+		dir, err := os.MkdirTemp("", "mnemo-quickstart-")
+		if err != nil {
+			return err
+		}
+		path = filepath.Join(dir, "quickstart.db")
+	}
+	// Create the file here, exclusively: nothing else can have it, and mnemo.Open then fills it.
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("%w: quickstart writes only a new file, and %s exists: name a new -db path, or none",
+			mnemo.ErrInvalidInput, path)
+	}
+	if err != nil {
 		return err
 	}
-	eng, err := c.open()
+	f.Close()
+	c.db.path = path
+	if err := c.runQuickstart(); err != nil {
+		return fmt.Errorf("quickstart (file %s): %w", path, err)
+	}
+	fmt.Fprintf(c.stderr, "mnemo: quickstart wrote %s\n", path)
+	return nil
+}
+
+// runQuickstart adds the sample conversation to the new file, waits for its run and prints it, then
+// the memories it made.
+func (c *cli) runQuickstart() error {
+	eng, err := c.open(true)
 	if err != nil {
 		return err
 	}
 	defer eng.Close()
-	fmt.Fprintf(c.stderr, "mnemo quickstart: file %s\n", c.db)
-
 	run, err := eng.Memories.Add(c.ctx, sampleConversation(time.Date(2026, 3, 14, 9, 0, 0, 0, time.UTC)),
 		&mnemo.AddOptions{UserID: "alice", Properties: map[string]string{"conversation_id": "trip-planning"}})
 	if err != nil {

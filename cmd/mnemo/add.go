@@ -1,0 +1,103 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+
+	"github.com/mnemohq/mnemo"
+)
+
+func (c *cli) add(args []string) error {
+	cmd := c.command("add", "[flags] [TEXT...]")
+	user := cmd.fs.String("user", "", "user ID the memories belong to")
+	group := cmd.fs.String("group", "", "group (default \"default\")")
+	doc := cmd.fs.String("doc", "", "document ID: an idempotency key (adding it again is a conflict)")
+	conv := cmd.fs.String("conversation", "", "JSON `FILE` of chat messages [{id, role, name, content, created_at}] (- for stdin)")
+	items := cmd.fs.String("items", "", "JSON `FILE` of pre-extracted items [{content, topic}] (- for stdin)")
+	wait := cmd.fs.Bool("wait", false, "wait until the run ends and print it then")
+	props, meta := pairs{}, pairs{}
+	cmd.fs.Var(props, "prop", "scope property `key=value` (repeatable)")
+	cmd.fs.Var(meta, "meta", "metadata `key=value` (repeatable)")
+	if err := cmd.parse(args); err != nil {
+		return err
+	}
+	var in mnemo.Input
+	switch {
+	case *conv != "" && *items != "", (*conv != "" || *items != "") && len(cmd.args) > 0:
+		return cmd.usagef("takes texts, -conversation or -items, one of them")
+	case *conv != "":
+		var msgs []mnemo.Message
+		if err := c.readJSON(*conv, &msgs); err != nil {
+			return err
+		}
+		in = mnemo.Conversation(msgs...)
+	case *items != "":
+		var its []mnemo.Item
+		if err := c.readJSON(*items, &its); err != nil {
+			return err
+		}
+		in = mnemo.PreExtracted(its...)
+	case len(cmd.args) > 0:
+		in = mnemo.Text(cmd.args...)
+	default:
+		return cmd.usagef("needs texts, -conversation FILE or -items FILE")
+	}
+	eng, err := c.open(true)
+	if err != nil {
+		return err
+	}
+	defer eng.Close()
+	run, err := eng.Memories.Add(c.ctx, in, &mnemo.AddOptions{
+		UserID: *user, Group: *group, Properties: props.orNil(), DocumentID: *doc, Metadata: meta.orNil(),
+	})
+	if err != nil {
+		return c.explain(err)
+	}
+	if *wait {
+		if run, err = eng.Runs.Wait(c.ctx, run.ID); err != nil {
+			return err
+		}
+	}
+	return c.print(run)
+}
+
+// readJSON decodes the one JSON value of the file name (- for stdin) into v. Malformed JSON, unknown
+// fields and anything after the value are invalid input.
+func (c *cli) readJSON(name string, v any) error {
+	var r io.Reader = c.stdin
+	if name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		r = f
+	} else {
+		name = "stdin"
+	}
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	if err == nil {
+		if _, tokErr := dec.Token(); tokErr != io.EOF {
+			err = errors.New("more data after the JSON value")
+		}
+	}
+	var pathErr *fs.PathError
+	var typeErr *json.UnmarshalTypeError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &pathErr): // the file cannot be read
+		return err
+	case err == io.EOF:
+		err = errors.New("no JSON value")
+	case errors.As(err, &typeErr) && typeErr.Field == "":
+		err = fmt.Errorf("the JSON value is %s, not an array", typeErr.Value)
+	}
+	return fmt.Errorf("%w: %s: %v", mnemo.ErrInvalidInput, name, err)
+}
