@@ -30,7 +30,9 @@ func TestChildProcess(t *testing.T) {
 		t.Skip("run as a child process only")
 	}
 	path := os.Getenv("MNEMO_CHILD_DB")
-	eng, err := mnemo.Open(path, &mnemo.Options{Workers: 2})
+	// Small commit parts, so that the large inputs below commit in many transactions and a kill
+	// lands between two of them.
+	eng, err := mnemo.Open(path, &mnemo.Options{Workers: 2, CommitPartSize: 8})
 	if err != nil {
 		fmt.Println("open failed:", err)
 		os.Exit(2)
@@ -41,17 +43,25 @@ func TestChildProcess(t *testing.T) {
 		fmt.Println("ready")
 		io.Copy(io.Discard, os.Stdin)
 	case "add":
-		// Add runs until killed, printing each run ID once Add has returned (the run is accepted).
+		// Add runs until killed, printing each run's ID and how many memories it must make once Add
+		// has returned (the run is accepted). Every tenth input is large: 60 sentences, 8 commit parts.
 		ctx := t.Context()
 		nonce := rand.Uint64() // distinguishes this child's facts from every other child's
 		for i := 0; ; i++ {
-			run, err := eng.Memories.Add(ctx, mnemo.Text(fmt.Sprintf("Crash fact %d of child %x. It has a second sentence %d-%x.", i, nonce, i, nonce)),
-				&mnemo.AddOptions{UserID: "crash"})
+			sentences := 2
+			if i%10 == 9 {
+				sentences = 60
+			}
+			var text strings.Builder
+			for j := range sentences {
+				fmt.Fprintf(&text, "Crash fact %d.%d of child %x is here. ", i, j, nonce)
+			}
+			run, err := eng.Memories.Add(ctx, mnemo.Text(text.String()), &mnemo.AddOptions{UserID: "crash"})
 			if err != nil {
 				fmt.Println("add failed:", err)
 				os.Exit(2)
 			}
-			fmt.Println(run.ID)
+			fmt.Println(run.ID, sentences)
 		}
 	}
 	eng.Close()
@@ -113,7 +123,7 @@ func TestCrashLosesNothing(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "crash.db")
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
-	var accepted []string
+	accepted := map[string]int{} // run ID -> memories it must make
 	for iter := range *crashIterations {
 		cmd, out, _ := child(t, "add", path)
 		killAfter := 1 + rng.IntN(60)
@@ -122,10 +132,12 @@ func TestCrashLosesNothing(t *testing.T) {
 				t.Fatalf("iteration %d: child stopped printing: %v", iter, out.Err())
 			}
 			line := out.Text()
-			if strings.Contains(line, "failed") {
+			var id string
+			var want int
+			if _, err := fmt.Sscan(line, &id, &want); err != nil {
 				t.Fatalf("iteration %d: child: %s", iter, line)
 			}
-			accepted = append(accepted, line)
+			accepted[id] = want
 			if killAfter--; killAfter == 0 {
 				break
 			}
@@ -137,13 +149,11 @@ func TestCrashLosesNothing(t *testing.T) {
 	}
 
 	eng := open(t, path, nil)
-	seenRun := map[string]bool{}
-	for _, id := range accepted {
+	for id := range accepted {
 		r := wait(t, eng, id)
 		if r.Status != mnemo.Completed {
 			t.Fatalf("accepted run %s ended %s: %s", id, r.Status, r.Error)
 		}
-		seenRun[id] = true
 	}
 	// Every memory of the scope exactly once: no content twice, and each completed run's memories
 	// present. Runs that were accepted but killed before their ID was printed may add more.
@@ -168,10 +178,15 @@ func TestCrashLosesNothing(t *testing.T) {
 		byContent[m.Content] = m.ID
 		byID[m.ID] = true
 	}
-	for id := range seenRun {
+	wantAll, large := 0, 0
+	for id, want := range accepted {
+		wantAll += want
+		if want > 2 {
+			large++
+		}
 		r, _ := eng.Runs.Get(ctxT(t), id)
-		if r.MemoriesCreated != 2 {
-			t.Fatalf("run %s created %d memories, want 2", id, r.MemoriesCreated)
+		if r.MemoriesCreated != want || len(r.MemoryIDs) != want {
+			t.Fatalf("run %s created %d memories, want %d", id, r.MemoriesCreated, want)
 		}
 		for _, mid := range r.MemoryIDs {
 			if !byID[mid] {
@@ -179,8 +194,8 @@ func TestCrashLosesNothing(t *testing.T) {
 			}
 		}
 	}
-	if len(all) < 2*len(accepted) {
-		t.Fatalf("%d memories for %d accepted runs", len(all), len(accepted))
+	if len(all) < wantAll {
+		t.Fatalf("%d memories for %d accepted runs that make %d", len(all), len(accepted), wantAll)
 	}
-	t.Logf("%d kills, %d accepted runs, %d memories", *crashIterations, len(accepted), len(all))
+	t.Logf("%d kills, %d accepted runs (%d large), %d memories", *crashIterations, len(accepted), large, len(all))
 }
