@@ -1,7 +1,11 @@
 // Package bench measures mnemo against raw bbolt doing the same work in the same run, so that the
-// ratios hold whatever the machine. The functions here are the benchmarks' bodies: bench_test.go
-// runs them under `go test -bench`, and the report command (bench/report) runs them with
-// testing.Benchmark and writes the table of bench/README.md.
+// ratios hold whatever the machine. It uses only mnemo's public API and raw bbolt.
+//
+// The exported functions taking a *testing.B are the benchmarks' bodies, which bench_test.go runs
+// under `go test -bench`. The micro-benchmarks (RunsGet, RawGet, Add, RawPut) are also run by the
+// report command (bench/report) with testing.Benchmark; the end-to-end ones are run round by round
+// through RunConversations, RunTexts and RunLatency, each of which measures its baseline or its
+// latencies in the same round. See bench/README.md for what each measures and its target.
 package bench
 
 import (
@@ -36,6 +40,9 @@ type fixture struct {
 
 var lookups fixture
 
+// benchUser is the user of the lookup fixture's and the Add benchmark's runs.
+var benchUser = &mnemo.AddOptions{UserID: "bench"}
+
 func (f *fixture) build() (string, []string, error) {
 	f.once.Do(func() {
 		f.dir, f.err = os.MkdirTemp("", "mnemo-bench-*")
@@ -50,8 +57,8 @@ func (f *fixture) build() (string, []string, error) {
 		}
 		defer eng.Close()
 		ctx := context.Background()
-		f.ids, f.err = addConcurrently(ctx, eng, RunsInFixture, 64, func(i int) mnemo.Input {
-			return mnemo.Text(fmt.Sprintf("Fixture fact number %d. It has a second sentence about topic %d.", i, i%97))
+		f.ids, f.err = addConcurrently(ctx, eng, RunsInFixture, 64, func(i int) (mnemo.Input, *mnemo.AddOptions) {
+			return mnemo.Text(fmt.Sprintf("Fixture fact number %d. It has a second sentence about topic %d.", i, i%97)), benchUser
 		})
 		if f.err != nil {
 			return
@@ -73,7 +80,9 @@ func Cleanup() {
 	}
 }
 
-func addConcurrently(ctx context.Context, eng *mnemo.Engine, n, callers int, input func(int) mnemo.Input) ([]string, error) {
+// addConcurrently adds input(0) ... input(n-1) from the given number of goroutines, each taking the
+// next index as it finishes an add, and returns the runs' IDs by index.
+func addConcurrently(ctx context.Context, eng *mnemo.Engine, n, callers int, input func(int) (mnemo.Input, *mnemo.AddOptions)) ([]string, error) {
 	ids := make([]string, n)
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -87,7 +96,8 @@ func addConcurrently(ctx context.Context, eng *mnemo.Engine, n, callers int, inp
 				if i >= n {
 					return
 				}
-				run, err := eng.Memories.Add(ctx, input(i), &mnemo.AddOptions{UserID: "bench"})
+				in, opts := input(i)
+				run, err := eng.Memories.Add(ctx, in, opts)
 				if err != nil {
 					errs <- err
 					return
@@ -167,8 +177,8 @@ func Add(b *testing.B, callers int) {
 	defer eng.Close()
 	b.ReportAllocs()
 	b.ResetTimer()
-	if _, err := addConcurrently(context.Background(), eng, b.N, callers, func(i int) mnemo.Input {
-		return mnemo.Text(fmt.Sprintf("Benchmark fact %d: the user prefers option %d.", i, i%13))
+	if _, err := addConcurrently(context.Background(), eng, b.N, callers, func(i int) (mnemo.Input, *mnemo.AddOptions) {
+		return mnemo.Text(fmt.Sprintf("Benchmark fact %d: the user prefers option %d.", i, i%13)), benchUser
 	}); err != nil {
 		b.Fatal(err)
 	}

@@ -1,17 +1,24 @@
 // Command report runs mnemo's benchmarks beside their raw bbolt baselines in one process and prints
-// a Markdown report: the machine, each measurement, the ratios, and whether each target is met.
+// a Markdown report: the machine, each measurement with its median and range over rounds, the
+// ratios, and whether each target is met.
 //
-//	go run ./bench/report              # prints the report
-//	go run ./bench/report -rounds 9    # more rounds, steadier medians
-//	go run ./bench/report -check       # also exits 1 if a target is missed
+//	go run ./bench/report                        # every scenario; prints the report
+//	go run ./bench/report -rounds 9              # more rounds, steadier medians
+//	go run ./bench/report -only conversations    # one scenario (or several, comma-separated)
+//	go run ./bench/report -check                 # also exits 1 if a target is missed
+//
+// The scenarios are get (Runs.Get vs raw View+Get), add (Add vs raw one-put-per-Update),
+// conversations, texts and latency; see bench/README.md. Progress goes to stderr.
 //
 // Shared and virtual machines are noisy: one run of a benchmark can be twice as slow as the next.
-// So each benchmark and its baseline run in alternation for several rounds, and the report gives
-// the median of each and the median of the per-round ratios.
+// So each benchmark and its baseline run in alternation for several rounds (the end-to-end ones
+// measure their baseline right after, in the same round), and the report gives the median of each,
+// its range, and the median of the per-round ratios.
 package main
 
 import (
 	"bufio"
+	"context"
 	"flag"
 	"fmt"
 	"os"
@@ -24,108 +31,90 @@ import (
 	"github.com/mnemohq/mnemo/bench"
 )
 
-// series is one benchmark's results over the rounds.
-type series struct {
-	name    string
-	fn      func(*testing.B)
-	results []testing.BenchmarkResult
-}
-
-func (s *series) run() {
-	s.results = append(s.results, testing.Benchmark(s.fn))
-}
-
-func (s *series) nsPerOp(i int) float64 {
-	r := s.results[i]
-	return float64(r.T.Nanoseconds()) / float64(r.N)
-}
-
-// median returns the median of f over the rounds.
-func (s *series) median(f func(i int) float64) float64 {
-	vals := make([]float64, len(s.results))
-	for i := range vals {
-		vals[i] = f(i)
-	}
-	return median(vals)
-}
-
-func median(vals []float64) float64 {
-	slices.Sort(vals)
-	n := len(vals)
-	if n%2 == 1 {
-		return vals[n/2]
-	}
-	return (vals[n/2-1] + vals[n/2]) / 2
-}
-
-// pair alternates a benchmark with its baseline and returns the median per-round ratio of fn to the
-// baseline, by ns/op (slowdown: lower is better) or by ops/s (speedup: higher is better).
-func pair(rounds int, ours, base *series) {
-	for i := range rounds {
-		fmt.Fprintf(os.Stderr, "round %d/%d: %s, %s\n", i+1, rounds, ours.name, base.name)
-		ours.run()
-		base.run()
-	}
-}
-
-func ratio(ours, base *series) float64 {
-	vals := make([]float64, len(ours.results))
-	for i := range vals {
-		vals[i] = ours.nsPerOp(i) / base.nsPerOp(i)
-	}
-	return median(vals)
-}
+// scenarios are the names -only accepts, in the order they run.
+var scenarios = []string{"get", "add", "conversations", "texts", "latency"}
 
 func main() {
 	rounds := flag.Int("rounds", 5, "rounds of each benchmark and its baseline")
+	only := flag.String("only", "", "comma-separated scenarios to run, of "+strings.Join(scenarios, ", ")+"; all when empty")
 	check := flag.Bool("check", false, "exit 1 if a target is missed")
 	testing.Init()
 	flag.Parse()
+	if *rounds < 1 {
+		fatal(fmt.Errorf("-rounds %d: at least 1", *rounds))
+	}
+	selected := scenarios
+	if *only != "" {
+		selected = strings.Split(*only, ",")
+		for _, s := range selected {
+			if !slices.Contains(scenarios, s) {
+				fatal(fmt.Errorf("-only: unknown scenario %q; the scenarios are %s", s, strings.Join(scenarios, ", ")))
+			}
+		}
+	}
+	on := func(name string) bool { return slices.Contains(selected, name) }
 	defer bench.Cleanup()
+	ctx := context.Background()
+	began := time.Now()
 
-	get := &series{name: "Runs.Get", fn: bench.RunsGet}
-	rawGet := &series{name: "raw View+Get", fn: bench.RawGet}
-	add1 := &series{name: "Add, 1 caller", fn: func(b *testing.B) { bench.Add(b, 1) }}
-	raw1 := &series{name: "raw Update per put, 1 caller", fn: func(b *testing.B) { bench.RawPut(b, 1) }}
-	add64 := &series{name: "Add, 64 callers", fn: func(b *testing.B) { bench.Add(b, 64) }}
-	raw64 := &series{name: "raw Update per put, 64 callers", fn: func(b *testing.B) { bench.RawPut(b, 64) }}
-	pair(*rounds, get, rawGet)
-	pair(*rounds, add1, raw1)
-	pair(*rounds, add64, raw64)
+	var m micro
+	if on("get") {
+		runGet(*rounds, &m)
+	}
+	if on("add") {
+		runAdd(*rounds, &m)
+	}
+	var convs, texts []bench.EndToEndRound
+	var lats []bench.LatencyRound
+	var err error
+	if on("conversations") {
+		if convs, err = endToEndRounds(ctx, "conversations", *rounds, bench.RunConversations); err != nil {
+			fatal(err)
+		}
+	}
+	if on("texts") {
+		if texts, err = endToEndRounds(ctx, "texts", *rounds, bench.RunTexts); err != nil {
+			fatal(err)
+		}
+	}
+	if on("latency") {
+		if lats, err = latencyRounds(ctx, *rounds); err != nil {
+			fatal(err)
+		}
+	}
+	took := time.Since(began)
 
 	fmt.Printf("## Benchmark report, %s\n\n", time.Now().UTC().Format("2006-01-02"))
-	fmt.Printf("Machine: %s, %d logical CPUs (GOMAXPROCS %d), %s/%s, %s. Files in %s. Medians of %d rounds.\n\n",
-		cpuModel(), runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.GOOS, runtime.GOARCH, runtime.Version(), os.TempDir(), *rounds)
-	fmt.Println("| operation | ns/op (median) | range over rounds | ops/s | B/op | allocs/op |")
-	fmt.Println("|---|--:|--:|--:|--:|--:|")
-	for _, s := range []*series{get, rawGet, add1, raw1, add64, raw64} {
-		ns := s.median(s.nsPerOp)
-		lo, hi := s.nsPerOp(0), s.nsPerOp(0)
-		for i := range s.results {
-			lo, hi = min(lo, s.nsPerOp(i)), max(hi, s.nsPerOp(i))
-		}
-		last := s.results[len(s.results)-1]
-		fmt.Printf("| %s | %.0f | %.0f–%.0f | %.0f | %d | %d |\n", s.name, ns, lo, hi, 1e9/ns, last.AllocedBytesPerOp(), last.AllocsPerOp())
+	fmt.Printf("Machine: %s, %d logical CPUs (GOMAXPROCS %d), %s/%s, %s. Files in %s. Medians of %d rounds; ranges are the lowest and highest round. The measurements took %v.\n\n",
+		cpuModel(), runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.GOOS, runtime.GOARCH, runtime.Version(), os.TempDir(), *rounds, took.Round(time.Second))
+	missed := 0
+	if m.get != nil || m.add1 != nil {
+		missed += m.print()
 	}
-	getRatio := ratio(get, rawGet)
-	addRatio := 1 / ratio(add64, raw1)
-	fmt.Println()
-	fmt.Println("| target | measured (median of per-round ratios) | met |")
-	fmt.Println("|---|--:|---|")
-	fmt.Printf("| Runs.Get within 2x of raw View+Get | %.2fx the time | %s |\n", getRatio, yes(getRatio <= 2))
-	fmt.Printf("| 64 concurrent Adds at least 4x raw one-put-per-Update (1 caller) | %.1fx the rate | %s |\n", addRatio, yes(addRatio >= 4))
-	fmt.Printf("| (reference) 64 concurrent Adds vs raw one-put-per-Update, 64 callers | %.1fx the rate | |\n", 1/ratio(add64, raw64))
-	fmt.Printf("| (reference) 1-caller Add vs raw one-put-per-Update, 1 caller | %.2fx the rate | |\n", 1/ratio(add1, raw1))
-	if *check && (getRatio > 2 || addRatio < 4) {
-		os.Exit(1)
+	if convs != nil {
+		missed += printConversations(convs)
+	}
+	if texts != nil {
+		missed += printTexts(texts)
+	}
+	if lats != nil {
+		missed += printLatency(lats)
+	}
+	if missed > 0 {
+		fmt.Printf("**%d target(s) missed.**\n", missed)
+		if *check {
+			bench.Cleanup()
+			os.Exit(1)
+		}
+	} else {
+		fmt.Println("Every target met.")
 	}
 }
 
-func yes(ok bool) string {
-	if ok {
-		return "yes"
-	}
-	return "**no**"
+func fatal(err error) {
+	fmt.Fprintln(os.Stderr, "report:", err)
+	bench.Cleanup()
+	os.Exit(2)
 }
 
 // cpuModel reads the CPU's name from /proc/cpuinfo where there is one.
