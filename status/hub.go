@@ -129,7 +129,7 @@ func (h *Hub) WaitFor(ctx context.Context, id string, get Getter, want ...Status
 		select {
 		case <-sub.ready:
 			for _, u := range sub.take() {
-				if u.Revision > r.Revision {
+				if newer(u, r) {
 					r = u
 				}
 				if matches(r.Status) || r.Status.Terminal() {
@@ -178,7 +178,7 @@ func (h *Hub) Watch(ctx context.Context, id string, get Getter) (<-chan Run, err
 			select {
 			case <-sub.ready:
 				for _, u := range sub.take() {
-					if u.Revision <= r.Revision {
+					if !newer(u, r) {
 						continue
 					}
 					changed := u.Status != r.Status
@@ -198,4 +198,11 @@ func (h *Hub) Watch(ctx context.Context, id string, get Getter) (<-chan Run, err
 		}
 	}()
 	return out, nil
+}
+
+// newer reports whether u, a published change, comes after r, the run as last seen: a higher
+// revision, or the end of a run not seen ended (a damaged record replaced by a failed run starts its
+// revisions afresh).
+func newer(u, r Run) bool {
+	return u.Revision > r.Revision || (u.Status.Terminal() && !r.Status.Terminal())
 }

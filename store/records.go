@@ -104,7 +104,12 @@ func decodeRunInto(b []byte, r *status.Run) (spilled int, err error) {
 	r.InputType = status.InputType(d.Str())
 	decodeOps(&d, &r.CommittedOperations, legacy)
 	if !legacy {
-		spilled = d.Length()
+		// A count of parts kept elsewhere, not of bytes in this record: not a Length.
+		if n := d.Uint(); n > 1<<31 {
+			d.Fail("spilled parts")
+		} else {
+			spilled = int(n)
+		}
 	}
 	created := len(r.CommittedOperations.Created)
 	r.MemoriesCreated = created
