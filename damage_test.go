@@ -113,21 +113,22 @@ func TestDamagedRecordsStayLocal(t *testing.T) {
 		}
 		return rules.Extractor{}.Extract(ctx, req)
 	})
-	eng, err := mnemo.Open(path, &mnemo.Options{Extractor: extractor, ShutdownTimeout: 1})
+	first, err := mnemo.Open(path, &mnemo.Options{Extractor: extractor, ShutdownTimeout: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { first.Close() })
 	var done []*mnemo.Run
 	for i := range 6 {
-		r := add(t, eng, mnemo.Text(fmt.Sprintf("Finished fact %d is here. Finished fact %d has a twin.", i, i)), &mnemo.AddOptions{UserID: "u"})
-		if r = wait(t, eng, r.ID); r.Status != mnemo.Completed || r.MemoriesCreated != 2 {
+		r := add(t, first, mnemo.Text(fmt.Sprintf("Finished fact %d is here. Finished fact %d has a twin.", i, i)), &mnemo.AddOptions{UserID: "u"})
+		if r = wait(t, first, r.ID); r.Status != mnemo.Completed || r.MemoriesCreated != 2 {
 			t.Fatalf("run %d ended %s with %d memories (%s)", i, r.Status, r.MemoriesCreated, r.Error)
 		}
 		done = append(done, r)
 	}
-	pending := add(t, eng, mnemo.Text("Pending fact is never extracted."), &mnemo.AddOptions{UserID: "u"})
+	pending := add(t, first, mnemo.Text("Pending fact is never extracted."), &mnemo.AddOptions{UserID: "u"})
 	<-entered
-	if err := eng.Close(); err != nil {
+	if err := first.Close(); err != nil {
 		t.Fatal(err)
 	}
 
@@ -159,7 +160,7 @@ func TestDamagedRecordsStayLocal(t *testing.T) {
 	}
 
 	capture, logger := newLogCapture(slog.LevelInfo)
-	eng, err = mnemo.Open(path, &mnemo.Options{Logger: logger})
+	eng, err := mnemo.Open(path, &mnemo.Options{Logger: logger})
 	if err != nil {
 		t.Fatalf("Open of a file with 3 damaged records: %v; want success (damage to a record must stay with that record)", err)
 	}
