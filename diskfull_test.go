@@ -15,11 +15,12 @@ import (
 	"github.com/mnemohq/mnemo"
 )
 
-// TestDiskFullStrandsNothing fills a 4 MiB tmpfs (3 MiB of it taken by another file) with adds from 64 goroutines until Add fails, holds
-// the disk full while the engine retries its pipeline writes, then frees space. No accepted run may
-// end failed while the disk is full, and every one must complete once there is room, in the same
-// process, without a restart; after a reopen every one is completed with its memories, none twice.
-// A user reported runs ending failed on a full disk, and others stranded running until a restart.
+// TestDiskFullStrandsNothing fills a 4 MiB tmpfs (3 MiB of it taken by another file) with adds from
+// 64 goroutines until Add fails, holds the disk full while the engine retries its pipeline writes,
+// then frees space. No accepted run may end failed while the disk is full, and every one must
+// complete once there is room, in the same process, without a restart; after a reopen every one is
+// completed with its memories, none twice. A user reported runs ending failed on a full disk, and
+// others stranded running until a restart.
 func TestDiskFullStrandsNothing(t *testing.T) {
 	t.Parallel()
 	if os.Geteuid() != 0 {
