@@ -1,0 +1,142 @@
+package mnemo_test
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/mnemohq/mnemo"
+)
+
+// TestLimitCountsEveryByte adds inputs whose contents are small but whose other fields are large:
+// MaxInputBytes must count every byte an add stores, not only the contents. A user reported an add of
+// 100,000 messages with 1 KiB IDs and 2-byte contents (about 100 MB) being accepted under the 16 MiB
+// limit, and a file growing by that much per add.
+func TestLimitCountsEveryByte(t *testing.T) {
+	t.Parallel()
+	// One worker, kept busy by a run whose extraction never ends: an add wrongly accepted stays
+	// queued instead of costing the test its extraction.
+	g := newGate()
+	eng, _ := setup(t, &mnemo.Options{Workers: 1, Extractor: g, ShutdownTimeout: 1})
+	blocker := add(t, eng, mnemo.Text("The only worker holds this run."), nil)
+	<-g.entered
+
+	// 100,000 messages (MaxInputParts) with distinct 1 KiB IDs (MaxFieldBytes) and 2-byte contents.
+	const n = mnemo.MaxInputParts
+	idBytes := make([]byte, n*mnemo.MaxFieldBytes)
+	for i := range idBytes {
+		idBytes[i] = 'i'
+	}
+	for i := range n {
+		copy(idBytes[i*mnemo.MaxFieldBytes:], fmt.Sprintf("%d-", i))
+	}
+	ids := string(idBytes)
+	msgs := make([]mnemo.Message, n)
+	for i := range msgs {
+		msgs[i] = mnemo.Message{ID: ids[i*mnemo.MaxFieldBytes : (i+1)*mnemo.MaxFieldBytes], Role: mnemo.RoleUser, Content: "ok"}
+	}
+
+	// 20,000 items of 1 byte each, with 1 KiB topics.
+	topic := strings.Repeat("t", mnemo.MaxFieldBytes)
+	items := make([]mnemo.Item, 20_000)
+	for i := range items {
+		items[i] = mnemo.Item{Content: "x", Topic: topic}
+	}
+
+	// A text 1000 bytes under the limit, and labels that add 2,300 bytes more.
+	label := func(c string, n int) string { return strings.Repeat(c, n) }
+	labels := &mnemo.AddOptions{
+		UserID: label("u", 500), Group: label("g", 500), DocumentID: label("d", 500),
+		Properties: map[string]string{"conversation_id": label("p", 400)},
+		Metadata:   map[string]string{"origin": label("m", 400)},
+	}
+	text := label("a", mnemo.MaxInputBytes-1000)
+
+	for _, c := range []struct {
+		name  string
+		in    mnemo.Input
+		opts  *mnemo.AddOptions
+		field string
+	}{
+		{"100,000 messages with 1 KiB IDs and 2-byte contents (about 100 MB)", mnemo.Conversation(msgs...), nil, "messages"},
+		{"20,000 one-byte items with 1 KiB topics (about 20 MB)", mnemo.PreExtracted(items...), nil, "items"},
+		{"a text 1,000 bytes under the limit with 2,300 bytes of user, group, document ID, properties and metadata", mnemo.Text(text), labels, "contents"},
+	} {
+		run, err := eng.Memories.Add(ctxT(t), c.in, c.opts)
+		var fe *mnemo.FieldError
+		switch {
+		case err == nil:
+			t.Errorf("%s: Add accepted it as run %s; want a FieldError on %q: the add is over MaxInputBytes (%d)", c.name, run.ID, c.field, mnemo.MaxInputBytes)
+		case !errors.Is(err, mnemo.ErrInvalidInput) || !errors.As(err, &fe):
+			t.Errorf("%s: Add: %v; want a FieldError wrapping ErrInvalidInput on %q", c.name, err, c.field)
+		case fe.Field != c.field:
+			t.Errorf("%s: FieldError on %q (%v); want %q", c.name, fe.Field, err, c.field)
+		}
+	}
+	if runs := listAllRuns(t, eng, mnemo.RunListOptions{}); len(runs) != 1 || runs[0].ID != blocker.ID {
+		t.Errorf("the file holds %d runs; want only the one added before the oversized adds", len(runs))
+	}
+}
+
+// TestMetadataStoredOnce adds 5,000 pre-extracted items with about 60 KiB of metadata: the metadata
+// must be stored once for the run, not copied into each of the 5,000 memory records (a user's file
+// grew to 331 MB from one such add), while every memory still carries it when read.
+func TestMetadataStoredOnce(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: adds 5,000 memories with 60 KiB of metadata each")
+	}
+	t.Parallel()
+	eng, path := setup(t, nil)
+	metadata := map[string]string{}
+	for i := range 60 {
+		metadata[fmt.Sprintf("key%02d", i)] = strings.Repeat(string(rune('a'+i%26)), 1000)
+	}
+	props := map[string]string{"conversation_id": "conv-1", "channel": strings.Repeat("c", 1000)}
+	const n = 5000
+	items := make([]mnemo.Item, n)
+	for i := range items {
+		items[i] = mnemo.Item{Content: fmt.Sprintf("Archived note %d mentions project %d.", i, 7*i), Topic: "notes"}
+	}
+	run := add(t, eng, mnemo.PreExtracted(items...), &mnemo.AddOptions{UserID: "meta", Metadata: metadata, Properties: props})
+	done := wait(t, eng, run.ID)
+	if done.Status != mnemo.Completed || done.MemoriesCreated != n {
+		t.Fatalf("run ended %s with %d memories (%s); want completed with %d", done.Status, done.MemoriesCreated, done.Error, n)
+	}
+	carries := func(how string, m *mnemo.Memory) {
+		t.Helper()
+		if !maps.Equal(m.Metadata, metadata) {
+			t.Errorf("%s: memory %s has %d metadata entries, not the add's %d", how, m.ID, len(m.Metadata), len(metadata))
+		}
+		if !maps.Equal(m.Properties, props) {
+			t.Errorf("%s: memory %s has properties %d entries, not the add's", how, m.ID, len(m.Properties))
+		}
+	}
+	for _, i := range []int{0, 1, n / 2, n - 1} {
+		m, err := eng.Memories.Get(ctxT(t), done.MemoryIDs[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		carries("Get", m)
+	}
+	page, err := eng.Memories.List(ctxT(t), &mnemo.ListOptions{UserID: "meta", Properties: map[string]string{"conversation_id": "conv-1"}, Limit: 100})
+	if err != nil || len(page.Memories) != 100 || page.Total != n {
+		t.Fatalf("List: %d memories of %d (%v); want 100 of %d", len(page.Memories), page.Total, err, n)
+	}
+	for i := range page.Memories {
+		carries("List", &page.Memories[i])
+	}
+	if err := eng.Close(); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Size() >= 32<<20 {
+		t.Errorf("the file is %d MB after one add of %d memories with %d KiB of metadata; want under 32 MiB: the metadata is stored once per memory, not once per run",
+			fi.Size()>>20, n, 60)
+	}
+}
