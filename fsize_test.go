@@ -13,6 +13,8 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -60,6 +62,7 @@ func TestFileSizeLimitFailsNoRun(t *testing.T) {
 	}
 
 	var accepted []string
+	addFailed := false
 	for retrying := false; !retrying; {
 		switch word, rest := line(); word {
 		case "accepted":
@@ -68,7 +71,10 @@ func TestFileSizeLimitFailsNoRun(t *testing.T) {
 			if strings.HasPrefix(rest, "invalid-input") {
 				t.Errorf("Add with the file at its size limit failed with ErrInvalidInput: %s; want a storage error", rest)
 			}
-			t.Logf("%d runs accepted, then Add failed: %s", len(accepted), rest)
+			if !addFailed {
+				t.Logf("%d runs accepted, then Add failed: %s", len(accepted), rest)
+			}
+			addFailed = true
 		case "retrying":
 			retrying = true
 		case "no-retry":
@@ -179,25 +185,43 @@ func TestFileSizeLimitChild(t *testing.T) {
 		fatal("setrlimit: %v", err)
 	}
 	ctx := context.Background()
-	var accepted []string
-	for i := 0; ; i++ {
-		if i == 100_000 {
-			fatal("100,000 adds accepted with the file limited to %d bytes", fi.Size()+1)
-		}
-		run, err := eng.Memories.Add(ctx, mnemo.Text(fmt.Sprintf(
-			"Limited fact %d is stored in a file that may not grow any further. Limited fact %d has a second sentence too.", i, i)),
-			&mnemo.AddOptions{UserID: fmt.Sprintf("user-%d", i%4)})
-		if err != nil {
-			kind := ""
-			if errors.Is(err, mnemo.ErrInvalidInput) {
-				kind = "invalid-input "
+	// Sixteen callers add at once, as an application's goroutines would, so that when the file
+	// reaches its limit many accepted runs are still on their way through the pipeline.
+	var (
+		mu       sync.Mutex
+		accepted []string
+		next     atomic.Int64
+		wg       sync.WaitGroup
+	)
+	for range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := next.Add(1)
+				if i > 100_000 {
+					fatal("100,000 adds accepted with the file limited to %d bytes", fi.Size()+1)
+				}
+				run, err := eng.Memories.Add(ctx, mnemo.Text(fmt.Sprintf(
+					"Limited fact %d is stored in a file that may not grow any further. Limited fact %d has a second sentence too.", i, i)),
+					&mnemo.AddOptions{UserID: fmt.Sprintf("user-%d", i%4)})
+				mu.Lock()
+				if err != nil {
+					kind := ""
+					if errors.Is(err, mnemo.ErrInvalidInput) {
+						kind = "invalid-input "
+					}
+					fmt.Printf("add-failed %s%q\n", kind, err.Error())
+					mu.Unlock()
+					return
+				}
+				accepted = append(accepted, run.ID)
+				fmt.Println("accepted", run.ID)
+				mu.Unlock()
 			}
-			fmt.Printf("add-failed %s%q\n", kind, err.Error())
-			break
-		}
-		accepted = append(accepted, run.ID)
-		fmt.Println("accepted", run.ID)
+		}()
 	}
+	wg.Wait()
 	const bound = 10 * time.Second
 	wctx, cancel := context.WithTimeout(ctx, bound)
 	if capture.waitN(wctx, 1, logged(slog.LevelWarn, "mnemo: storage error, retrying", "", "")) {

@@ -2,12 +2,14 @@ package store
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/google/uuid"
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/mnemohq/mnemo/internal/errs"
 	"github.com/mnemohq/mnemo/status"
 )
 
@@ -29,28 +31,34 @@ func (s *Store) PendingRuns() ([]string, error) {
 	return ids, err
 }
 
-// Requeue moves the runs among ids that are running (a dead process's) back to queued, the state
-// machine's recovery edge, with update applied, in transactions of a bounded size. A run whose record
-// is damaged is ended failed (see FailDamagedRun) rather than stopping the rest.
+// Requeue checks the runs among ids (the pending runs, at Open) in transactions of a bounded size:
+// one left running by a dead process goes back to queued with its UpdatedAt set to now, the state
+// machine's recovery edge; one whose record is damaged is ended failed (see FailDamagedRun) rather
+// than stopping the others, so that no one waits on it.
 func (s *Store) Requeue(ids []string, now time.Time) error {
 	for len(ids) > 0 {
 		n := min(len(ids), recoverBatch)
 		batch := ids[:n]
 		ids = ids[n:]
+		var damaged map[string]error
 		err := s.writer.do(func(t *Tx) error {
+			damaged = map[string]error{}
 			for _, id := range batch {
 				key, err := idBytes("run id", id)
 				if err != nil {
 					return err
 				}
-				if t.tx.Bucket(bucketRunStatus).Get(runStatusKey(status.Running, key)) == nil {
-					continue // queued: nothing to change
-				}
 				prev, err := t.run(key, id)
-				if err != nil {
-					if err := t.failDamaged(key, err, now); err != nil {
-						return err
+				switch {
+				case errors.Is(err, errs.NotFound):
+					continue
+				case err != nil:
+					if ferr := t.failDamaged(key, err, now); ferr != nil {
+						return ferr
 					}
+					damaged[id] = err
+					continue
+				case prev.Status != status.Running:
 					continue
 				}
 				next := prev.Clone()
@@ -64,6 +72,9 @@ func (s *Store) Requeue(ids []string, now time.Time) error {
 		})
 		if err != nil {
 			return err
+		}
+		for id, cause := range damaged {
+			s.opts.Logger.Error("mnemo: damaged run marked failed", "run", id, "err", cause)
 		}
 	}
 	return nil

@@ -107,9 +107,14 @@ func Open(path string, opts Options) (s *Store, err error) {
 }
 
 // openBolt opens the bbolt file. bbolt reads pages of the file while it opens it, and a damaged file
-// can make it panic then, before it has returned a handle to close: so the file it opens is caught
-// on the way in, and closed (releasing its lock) if bbolt panics.
+// can make it panic then, before it has returned a handle to close. A truncated file, the usual
+// cause, is refused before bbolt sees it (checkTruncated); for anything else, the file bbolt opens is
+// caught on the way in and closed if bbolt panics (its lock goes with the memory mapping, which only
+// the end of the process releases, but the descriptor at least is not leaked).
 func openBolt(path string, opts Options) (db *bolt.DB, err error) {
+	if err := checkTruncated(path); err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
 	var file *os.File
 	defer func() {
 		if r := recover(); r != nil {
