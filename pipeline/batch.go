@@ -8,6 +8,7 @@ import (
 	"github.com/mnemohq/mnemo/internal/codec"
 	"github.com/mnemohq/mnemo/internal/errs"
 	"github.com/mnemohq/mnemo/memory"
+	"github.com/mnemohq/mnemo/store"
 )
 
 // batch is what flows from one step to the next and is checkpointed after each.
@@ -16,6 +17,17 @@ type batch struct {
 	Inputs   int            `json:"inputs"`
 	Facts    []memory.Fact  `json:"facts"`
 	Failures []inputFailure `json:"failures,omitempty"`
+	// norms holds each fact's normalised content (store.NormalizeContent), where transform computed
+	// it; it is not checkpointed.
+	norms []string
+}
+
+// norm returns fact i's normalised content.
+func (b *batch) norm(i int) string {
+	if i < len(b.norms) {
+		return b.norms[i]
+	}
+	return store.NormalizeContent(b.Facts[i].Content)
 }
 
 // inputFailure records an input the pipeline gave up on, so the run can end partial_success or

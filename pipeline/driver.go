@@ -89,7 +89,7 @@ func (d *driver) stage(r *status.Run) (status.Run, error) {
 	if p.steps[r.Step].kind() == kindExtract {
 		return d.extractStage(r)
 	}
-	return d.commitStage(r)
+	return d.commitStage(r, r.Step, nil, false)
 }
 
 // start marks the run, inside a write that is about to store a stage's outcome, as taken by this

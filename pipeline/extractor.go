@@ -31,6 +31,21 @@ type ExtractRequest struct {
 	Messages []memory.Message
 }
 
+// Cheap is implemented by an Extractor whose extraction costs little to repeat: no model call, no
+// network, a few microseconds a fact (the offline rules.Extractor). Such an extraction is not
+// checkpointed on its own when the run's facts fit one commit part: the run is extracted,
+// transformed and committed in one write, queued to completed, and costs one commit on its way
+// instead of two. A crash before that write repeats the extraction, which is cheap. Cheap reporting
+// false is as good as not implementing it.
+type Cheap interface {
+	Cheap() bool
+}
+
+func isCheap(x Extractor) bool {
+	c, ok := x.(Cheap)
+	return ok && c.Cheap()
+}
+
 // ExtractorFunc adapts a function to the Extractor interface.
 type ExtractorFunc func(ctx context.Context, req ExtractRequest) ([]memory.Fact, error)
 

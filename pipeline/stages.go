@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -20,7 +21,9 @@ import (
 // stage (the transform step and the commit step, ending the run).
 
 // extractStage runs the extract step over the run's input and stores its output as the step's
-// checkpoint, advancing the run to the next step.
+// checkpoint, advancing the run to the next step. When the extractor is Cheap and the run's facts fit
+// one commit part, it goes on instead to the commit stage with the output in hand, and the run is
+// stored once, finished (see Cheap).
 func (d *driver) extractStage(r *status.Run) (status.Run, error) {
 	st := d.x.cfg.Store
 	p, err := d.payload(r.ID)
@@ -28,19 +31,23 @@ func (d *driver) extractStage(r *status.Run) (status.Run, error) {
 		return status.Run{}, err
 	}
 	var out *batch
-	var data []byte
-	if cerr := d.x.computing(func() {
-		if out, err = d.extract(r, p); err == nil {
-			data = out.encode(r.ID)
-		}
-	}); cerr != nil {
+	if cerr := d.x.computing(func() { out, err = d.extract(r, p) }); cerr != nil {
 		return status.Run{}, cerr
 	}
 	if err != nil {
 		return status.Run{}, err
 	}
 	k := r.Step
-	cp := store.NewCheckpoint(k, data)
+	if isCheap(d.x.cfg.Extractor) {
+		next, err := d.commitStage(r, k+1, out, true)
+		if err != errTooLarge {
+			return next, err
+		}
+	}
+	var cp *store.Checkpoint
+	if cerr := d.x.computing(func() { cp = store.NewCheckpoint(k, out.encode(r.ID)) }); cerr != nil {
+		return status.Run{}, cerr
+	}
 	if err := st.WriteLeadingChunks(r.ID, cp); err != nil {
 		return status.Run{}, err
 	}
@@ -60,6 +67,10 @@ func (d *driver) extractStage(r *status.Run) (status.Run, error) {
 	}
 	return next, err
 }
+
+// errTooLarge says that a run's facts do not fit the one commit part an extraction would have been
+// committed with, unstored.
+var errTooLarge = errors.New("the facts do not fit one commit part")
 
 // extract runs the extractor over each input of the payload: each text of a string input alone, a
 // conversation whole. An input whose extraction fails for good is recorded in the batch's Failures
@@ -125,17 +136,23 @@ func cleanFacts(facts []memory.Fact, req ExtractRequest) []memory.Fact {
 // over when it resumes: the run stays at the stage's first step until its last part, the transforms
 // are deterministic, so a resumed run computes the same facts from the same checkpoint and continues
 // after the last part committed. The run ends with the last part of its last commit.
-func (d *driver) commitStage(r *status.Run) (status.Run, error) {
+//
+// The stage starts at step k with input in; a nil in is read from the file (the previous step's
+// checkpoint, or the payload). fused says that in is an extraction not stored yet: then the facts must
+// fit one part, or the stage stores nothing and returns errTooLarge.
+func (d *driver) commitStage(r *status.Run, k int, in *batch, fused bool) (status.Run, error) {
 	x, st := d.x, d.x.cfg.Store
-	k := r.Step
 	c := x.cfg.Pipeline.commitAt(k)
 	last := c == x.cfg.Pipeline.Len()-1
-	in, err := d.input(r)
-	if err != nil {
-		return status.Run{}, err
+	if in == nil {
+		var err error
+		if in, err = d.input(r); err != nil {
+			return status.Run{}, err
+		}
 	}
 	out := in
 	var runUUID uuid.UUID
+	var err error
 	if cerr := x.computing(func() {
 		for j := k; j < c; j++ {
 			if x.cfg.Pipeline.steps[j].kind() == kindTransform {
@@ -148,6 +165,9 @@ func (d *driver) commitStage(r *status.Run) (status.Run, error) {
 	}
 	if err != nil {
 		return status.Run{}, Permanent(fmt.Errorf("commit: run id: %w", err))
+	}
+	if fused && len(out.Facts) > x.cfg.CommitPartSize {
+		return status.Run{}, errTooLarge
 	}
 	done := 0
 	if step, n, ok, err := st.Progress(r.ID); err != nil {
@@ -165,11 +185,8 @@ func (d *driver) commitStage(r *status.Run) (status.Run, error) {
 		end := min(done+x.cfg.CommitPartSize, total)
 		now := x.now()
 		var part []store.NewMemory
-		if cerr := x.computing(func() { part, err = d.prepare(r, runUUID, c, out.Facts, done, end, now) }); cerr != nil {
+		if cerr := x.computing(func() { part = d.prepare(r, runUUID, c, out, done, end, now) }); cerr != nil {
 			return status.Run{}, cerr
-		}
-		if err != nil {
-			return status.Run{}, err
 		}
 		final := end == total
 		if final && cp != nil {
@@ -230,24 +247,22 @@ func (d *driver) commitStage(r *status.Run) (status.Run, error) {
 	}
 }
 
-// prepare makes the memories of facts[from:to] ready to insert: IDs, records and keys, all computed
-// before the write.
-func (d *driver) prepare(r *status.Run, run uuid.UUID, step int, facts []memory.Fact, from, to int, now time.Time) ([]store.NewMemory, error) {
-	out := make([]store.NewMemory, 0, to-from)
+// prepare makes the memories of facts[from:to] of out ready to insert: IDs, records and keys, all
+// computed before the write.
+func (d *driver) prepare(r *status.Run, run uuid.UUID, step int, out *batch, from, to int, now time.Time) []store.NewMemory {
+	keys := store.NewContentKeyer(store.Scope{Group: r.Group, UserID: r.UserID}, r.Properties)
+	res := make([]store.NewMemory, 0, to-from)
 	for i := from; i < to; i++ {
-		f := &facts[i]
+		f := &out.Facts[i]
+		id := memoryID(run, step, i, f.Content)
 		m := memory.Memory{
-			ID: memoryID(run, step, i, f.Content).String(), Content: f.Content, Topic: f.Topic,
+			ID: id.String(), Content: f.Content, Topic: f.Topic,
 			Group: r.Group, UserID: r.UserID, Properties: r.Properties, Metadata: r.Metadata,
 			Sources: f.Sources, CreatedAt: now, UpdatedAt: now, EventTime: f.EventTime, Version: 1,
 		}
-		nm, err := store.PrepareMemory(m, r.ID)
-		if err != nil {
-			return nil, Permanent(fmt.Errorf("commit: fact %d: %w", i, err))
-		}
-		out = append(out, nm)
+		res = append(res, store.PrepareMemory(m, id, run[:], keys.Key(out.norm(i))))
 	}
-	return out, nil
+	return res
 }
 
 // payload reads the run's input.

@@ -45,26 +45,37 @@ func items(n int) Payload {
 	return p
 }
 
-// TestRunCostsTwoCommits counts the transactions a text run costs on its way through the default
-// pipeline after its Add: two (its extraction, and its commit). A pre-extracted run costs one.
+// cheapExtractor is wordsExtractor, declared Cheap.
+type cheapExtractor struct{ ExtractorFunc }
+
+func (cheapExtractor) Cheap() bool { return true }
+
+// TestRunCostsTwoCommits counts the transactions a run costs on its way through the default pipeline
+// after its Add: two for a text (its extraction, and its commit); one for pre-extracted items; one
+// for a text whose extractor is Cheap, unless its facts need more than one commit part.
 func TestRunCostsTwoCommits(t *testing.T) {
 	t.Parallel()
-	var c commitCounter
-	f := setupWith(t, wordsExtractor, nil, Config{}, store.Options{FailCommit: c.hook})
-	f.exec.Start()
+	texts := Payload{Type: status.InputString, Texts: []string{"Alice likes tea.", "Bob likes coffee.", "Carol likes cocoa."}}
 	for _, tc := range []struct {
+		name string
+		ex   Extractor
 		p    Payload
 		want int64
 	}{
-		{Payload{Type: status.InputString, Texts: []string{"Alice likes tea.", "Bob likes coffee."}}, 2},
-		{items(3), 1},
+		{"text", wordsExtractor, texts, 2},
+		{"pre-extracted", wordsExtractor, items(3), 1},
+		{"text, cheap extractor", cheapExtractor{wordsExtractor}, texts, 1},
+		{"text, cheap extractor, two parts", cheapExtractor{wordsExtractor}, Payload{Type: status.InputString, Texts: append(texts.Texts, "Dan likes tea.")}, 3},
 	} {
+		var c commitCounter
+		f := setupWith(t, tc.ex, nil, Config{CommitPartSize: 3}, store.Options{FailCommit: c.hook})
+		f.exec.Start()
 		r := f.add(tc.p, "u")
 		before := c.commits.Load()
 		f.exec.Enqueue(r.ID)
 		done := f.wait(r.ID)
-		if got := c.commits.Load() - before; got != tc.want || done.Status != status.Completed {
-			t.Errorf("%s run: %d commits, want %d (run %+v)", tc.p.Type, got, tc.want, done)
+		if got := c.commits.Load() - before; got != tc.want || done.Status != status.Completed || done.MemoriesCreated != len(tc.p.Texts)+len(tc.p.Items) {
+			t.Errorf("%s: %d commits, want %d (run %+v)", tc.name, got, tc.want, done)
 		}
 	}
 }

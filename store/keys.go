@@ -97,13 +97,32 @@ func memScopeKey(s Scope, seq uint64, id []byte) []byte {
 // ContentKey identifies a memory's content within its scope and properties, for de-duplication:
 // contents that differ only in case, punctuation or spacing share a key.
 func ContentKey(s Scope, properties map[string]string, content string) []byte {
-	h := sha256.New()
+	return NewContentKeyer(s, properties).Key(NormalizeContent(content))
+}
+
+// ContentKeyer makes the content keys of one scope and set of properties, the part they share
+// prepared once.
+type ContentKeyer struct {
+	prefix []byte // the scope's key prefix
+	props  []byte // the properties, as hashed before each content
+}
+
+// NewContentKeyer prepares the content keys of a scope and properties.
+func NewContentKeyer(s Scope, properties map[string]string) *ContentKeyer {
+	var props []byte
 	for _, k := range slices.Sorted(maps.Keys(properties)) {
-		fmt.Fprintf(h, "%d:%s=%d:%s;", len(k), k, len(properties[k]), properties[k])
+		props = fmt.Appendf(props, "%d:%s=%d:%s;", len(k), k, len(properties[k]), properties[k])
 	}
-	h.Write([]byte{0})
-	h.Write([]byte(NormalizeContent(content)))
-	return append(s.prefix(), h.Sum(nil)[:16]...)
+	return &ContentKeyer{prefix: s.prefix(), props: append(props, 0)}
+}
+
+// Key returns the content key of a content already normalised (see NormalizeContent).
+func (k *ContentKeyer) Key(norm string) []byte {
+	h := sha256.New()
+	h.Write(k.props)
+	h.Write([]byte(norm))
+	var sum [sha256.Size]byte
+	return append(append(make([]byte, 0, len(k.prefix)+16), k.prefix...), h.Sum(sum[:0])[:16]...)
 }
 
 // NormalizeContent is the form in which two contents count as the same fact: lower case, letters and

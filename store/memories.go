@@ -137,28 +137,22 @@ type NewMemory struct {
 	contentKey []byte
 }
 
-// PrepareMemory encodes m for Tx.InsertMemory. With attrsOf, the ID of the run m comes from, m's
-// Properties and Metadata are those the run was added with, and the record refers to the run's copy
-// (see Tx.EnsureAttrs) instead of holding its own.
-func PrepareMemory(m memory.Memory, attrsOf string) (NewMemory, error) {
-	key, err := idBytes("memory id", m.ID)
-	if err != nil {
-		return NewMemory{}, err
-	}
-	scope := Scope{m.Group, m.UserID}
+// PrepareMemory encodes m, whose ID is key, for Tx.InsertMemory; contentKey is its content's key
+// (see ContentKeyer). With attrsRun, the 16-byte ID of the run m comes from, m's Properties and
+// Metadata are those the run was added with, and the record refers to the run's copy (see
+// Tx.EnsureAttrs) instead of holding its own.
+func PrepareMemory(m memory.Memory, key [16]byte, attrsRun, contentKey []byte) NewMemory {
 	rec := memoryRecord{mem: m}
-	if attrsOf != "" && (len(m.Properties) > 0 || len(m.Metadata) > 0) {
-		if rec.attrsRun, err = idBytes("run id", attrsOf); err != nil {
-			return NewMemory{}, err
-		}
+	if attrsRun != nil && (len(m.Properties) > 0 || len(m.Metadata) > 0) {
+		rec.attrsRun = attrsRun
 	}
 	return NewMemory{
 		ID:         m.ID,
-		key:        key,
+		key:        key[:],
 		record:     encodeMemory(&rec),
-		scope:      scope.prefix(),
-		contentKey: ContentKey(scope, m.Properties, m.Content),
-	}, nil
+		scope:      Scope{m.Group, m.UserID}.prefix(),
+		contentKey: contentKey,
+	}
 }
 
 // ContentOwner returns the ID of the memory that holds the content of nm, or "".
@@ -170,15 +164,14 @@ func (t *Tx) ContentOwner(nm *NewMemory) string {
 }
 
 // InsertMemory stores a prepared memory and its index entries, unless its scope already holds its
-// content (then created is false and nothing is written). The memory's ID must be new.
+// content (then created is false and nothing is written). The memory's ID must be new: the pipeline
+// derives it from the run, the fact and its content, so the content check already refuses a
+// replayed insert, and the ID is not looked up again.
 func (t *Tx) InsertMemory(nm *NewMemory) (created bool, err error) {
 	if t.ContentOwner(nm) != "" {
 		return false, nil
 	}
 	memories := t.tx.Bucket(bucketMemories)
-	if memories.Get(nm.key) != nil {
-		return false, fmt.Errorf("memory %s: %w: the ID exists", uuidString(nm.key), errs.Conflict)
-	}
 	seq, err := memories.NextSequence()
 	if err != nil {
 		return false, err

@@ -18,10 +18,7 @@ func putMemories(t *testing.T, s *Store, ms ...memory.Memory) {
 	r := mustCreate(t, s, newRun(t))
 	_, err := s.UpdateRun(r.ID, 0, func(tx *Tx, run *status.Run) error {
 		for _, m := range ms {
-			nm, err := PrepareMemory(m, "")
-			if err != nil {
-				return err
-			}
+			nm := PrepareMemory(m, uuid.MustParse(m.ID), nil, ContentKey(Scope{m.Group, m.UserID}, m.Properties, m.Content))
 			if created, err := tx.InsertMemory(&nm); err != nil || !created {
 				return fmt.Errorf("insert %q: created %v, %v", m.Content, created, err)
 			}

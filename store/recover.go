@@ -61,10 +61,10 @@ func (s *Store) Requeue(ids []string, now time.Time) error {
 				case prev.Status != status.Running:
 					continue
 				}
-				next := prev.Clone()
+				next := prev
 				next.Status = status.Queued
 				next.UpdatedAt = now
-				if err := t.writeRun(key, &prev, &next); err != nil {
+				if err := t.writeRun(key, &was{prev.Status, prev.Revision, prev.Attempts}, &next); err != nil {
 					return err
 				}
 			}

@@ -17,7 +17,7 @@ import (
 
 // CreateRun durably records a new run, the input it carries and its attributes (properties and
 // metadata, which its memories will share); it returns once the transaction has committed. The run
-// gets revision 1. A document ID already used in the run's scope fails with an error wrapping
+// gets revision 1; an ID already used is refused with ErrConflict. A document ID already used in the run's scope fails with an error wrapping
 // ErrConflict that names the run which used it. Everything is encoded before the transaction.
 func (s *Store) CreateRun(r status.Run, input []byte) (status.Run, error) {
 	id, err := idBytes("run id", r.ID)
@@ -143,14 +143,14 @@ func (s *Store) UpdateRun(id string, rev int64, fn func(t *Tx, r *status.Run) er
 	}
 	var out status.Run
 	err = s.writer.do(func(t *Tx) error {
-		prev, err := t.run(key, id)
+		next, err := t.run(key, id)
 		if err != nil {
 			return err
 		}
-		if rev != 0 && prev.Revision != rev {
-			return fmt.Errorf("run %s: %w: revision is %d, expected %d", id, errs.Conflict, prev.Revision, rev)
+		if rev != 0 && next.Revision != rev {
+			return fmt.Errorf("run %s: %w: revision is %d, expected %d", id, errs.Conflict, next.Revision, rev)
 		}
-		next := prev.Clone()
+		prev := was{next.Status, next.Revision, next.Attempts}
 		if err := fn(t, &next); err != nil {
 			return err
 		}
@@ -178,24 +178,31 @@ func (t *Tx) run(key []byte, id string) (status.Run, error) {
 	return r, nil
 }
 
-// writeRun stores next in place of prev (nil for a new run), keeping the status index in step,
-// refusing an illegal transition, and dropping a finished run's scratch records (checkpoints,
-// commit progress). A change of status is published once the transaction commits. The revision
-// grows by one for each edge the write takes.
-func (t *Tx) writeRun(key []byte, prev, next *status.Run) error {
+// was is what writeRun needs of the run a write replaces.
+type was struct {
+	status   status.Status
+	revision int64
+	attempts int
+}
+
+// writeRun stores next in place of the run that was (nil for a new run), keeping the status index in
+// step, refusing an illegal transition, and dropping a finished run's scratch records (checkpoints,
+// commit progress). A change of status is published once the transaction commits (the subscribers
+// copy what they keep, so next is published as it is). The revision grows by one for each edge the
+// write takes.
+func (t *Tx) writeRun(key []byte, prev *was, next *status.Run) error {
 	idx := t.tx.Bucket(bucketRunStatus)
 	if prev != nil {
-		next.Revision = prev.Revision + 1
-		from := prev.Status
+		next.Revision = prev.revision + 1
+		from := prev.status
 		if via, ok := t.via[next.ID]; ok && via != from && via != next.Status {
 			// The write takes two edges, from -> via -> next (a queued run taken and finished in one
 			// write): each must be legal, and watchers see both.
 			if err := status.CheckTransition(from, via); err != nil {
 				return fmt.Errorf("run %s: %w", next.ID, err)
 			}
-			step := next.Clone()
+			step := *next
 			step.Status = via
-			step.DeriveCreated()
 			t.op.changed = append(t.op.changed, step)
 			next.Revision++
 			from = via
@@ -203,8 +210,8 @@ func (t *Tx) writeRun(key []byte, prev, next *status.Run) error {
 		if err := status.CheckTransition(from, next.Status); err != nil {
 			return fmt.Errorf("run %s: %w", next.ID, err)
 		}
-		if prev.Status != next.Status {
-			if err := idx.Delete(runStatusKey(prev.Status, key)); err != nil {
+		if prev.status != next.Status {
+			if err := idx.Delete(runStatusKey(prev.status, key)); err != nil {
 				return err
 			}
 		}
@@ -217,14 +224,16 @@ func (t *Tx) writeRun(key []byte, prev, next *status.Run) error {
 	if err := t.tx.Bucket(bucketRuns).Put(key, encodeRun(next, spilled)); err != nil {
 		return err
 	}
-	if next.Status.Terminal() {
+	// A run taken and ended in this one write, on its first attempt, has written no scratch.
+	if next.Status.Terminal() && (prev == nil || prev.status != status.Queued || prev.attempts > 0) {
 		if err := t.dropScratch(key); err != nil {
 			return err
 		}
 	}
-	if prev == nil || prev.Status != next.Status {
-		published := next.Clone()
+	if prev == nil || prev.status != next.Status {
+		published := *next
 		if spilled > 0 {
+			published = next.Clone()
 			if err := readSpilledOps(t.tx, key, spilled, &published); err != nil {
 				return err
 			}

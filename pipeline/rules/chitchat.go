@@ -25,37 +25,47 @@ import (
 // whatever it is ("Sure.", but also "Vegetarian."): an answer cut from its question says nothing
 // reliable on its own.
 func IsChitChat(sentence string) bool {
-	words := chatWords(sentence)
-	if len(words) <= 1 {
-		return true
-	}
-	for i, w := range words {
-		if _, ok := lexicon[w.lower]; ok {
-			continue
+	// Words are read one at a time and the answer given as soon as it is known: most sentences are
+	// content, and say so by their first or second word.
+	var buf [64]byte
+	var prev lexClass // of the previous word; 0 when it was not in the lexicon
+	words, content := 0, false
+	for i := 0; ; {
+		w, next, ok := nextChatWord(sentence, i, buf[:0])
+		if !ok {
+			return true // at most one word, or only lexicon words and addressed names
 		}
-		if i > 0 && w.capitalised && w.clauseEnd && lexicon[words[i-1].lower] == addresses {
-			continue // a name addressed to someone
+		i = next
+		words++
+		if content {
+			return false // a word outside the lexicon, and more than one word
 		}
-		return false
+		class, known := lexicon[string(w.lower)]
+		if !known && !(words > 1 && w.capitalised && w.clauseEnd && prev == addresses) { // not a name addressed to someone
+			if words > 1 {
+				return false
+			}
+			content = true
+		}
+		prev = class
 	}
-	return true
 }
 
 // chatWord is one word of a sentence, as IsChitChat sees it.
 type chatWord struct {
 	// lower is the word in lower case, with typographic apostrophes made straight.
-	lower string
+	lower []byte
 	// capitalised reports whether the word starts with a capital letter.
 	capitalised bool
 	// clauseEnd reports whether punctuation or the end of the sentence follows the word.
 	clauseEnd bool
 }
 
-// chatWords cuts s into words: maximal runs of letters, marks, digits and apostrophes, without the
-// apostrophes at either end (which are quotation marks).
-func chatWords(s string) []chatWord {
-	var words []chatWord
-	for i := 0; i < len(s); {
+// nextChatWord finds the first word of s at or after byte i: a maximal run of letters, marks, digits
+// and apostrophes, without the apostrophes at either end (which are quotation marks). Its lower-case
+// form is appended to buf. It returns the index after the word, or ok false when no word is left.
+func nextChatWord(s string, i int, buf []byte) (w chatWord, next int, ok bool) {
+	for i < len(s) {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if !isChatRune(r) {
 			i += size
@@ -69,17 +79,20 @@ func chatWords(s string) []chatWord {
 			}
 			j += size
 		}
-		if w := strings.TrimFunc(s[i:j], isApostrophe); w != "" {
-			first, _ := utf8.DecodeRuneInString(w)
-			words = append(words, chatWord{
-				lower:       strings.ToLower(strings.Map(straightApostrophe, w)),
+		if word := strings.TrimFunc(s[i:j], isApostrophe); word != "" {
+			first, _ := utf8.DecodeRuneInString(word)
+			for _, r := range word {
+				buf = utf8.AppendRune(buf, unicode.ToLower(straightApostrophe(r)))
+			}
+			return chatWord{
+				lower:       buf,
 				capitalised: unicode.IsUpper(first) || unicode.IsTitle(first),
 				clauseEnd:   clauseEnds(s[j:]),
-			})
+			}, j, true
 		}
 		i = j
 	}
-	return words
+	return chatWord{}, i, false
 }
 
 func isChatRune(r rune) bool {

@@ -36,7 +36,14 @@ type Extractor struct {
 	KeepSystem bool
 }
 
-var _ pipeline.Extractor = Extractor{}
+var (
+	_ pipeline.Extractor = Extractor{}
+	_ pipeline.Cheap     = Extractor{}
+)
+
+// Cheap reports true: extraction by rules takes microseconds a fact and is deterministic, so the
+// pipeline need not checkpoint it on its own (see pipeline.Cheap).
+func (Extractor) Cheap() bool { return true }
 
 // Extract returns the facts of one input, as the type's documentation describes. It returns
 // ctx.Err() if ctx is done, and no error otherwise.
