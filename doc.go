@@ -23,24 +23,30 @@ only along the edges drawn in package status; the store refuses any other change
 # Guarantees
 
 Accepted means durable: Add returns only after the run and its input are committed to the file;
-concurrent adds share one commit. A run is never lost: runs a dead process left queued or running
-resume at the next Open, from the step after their last finished one. Nothing is half committed: a
-commit step writes memories, index entries and the run's new state in one transaction, as a
-compare-and-set on the run. Failures are visible: a run whose inputs failed ends failed or
-partial_success with the reason in Run.Error.
+concurrent adds share one commit. No accepted run is stranded: while the engine is open, every queued
+or running run has a worker coming for it, and storage errors (a full disk, a file size limit) are
+waited out and retried, never counted against the input. A run is never lost: runs a dead process
+left queued or running resume at the next Open, from their last stored step or commit part. Nothing
+is half committed: each commit writes memories, index entries and the run's new state in one
+transaction, as a compare-and-set on the run; a large run commits in bounded parts and is completed
+only with its last. Failures are visible: a run whose inputs failed ends failed or partial_success with
+the reason in Run.Error, and Options.Logger hears of every retry (Warn) and failure (Error). Damage
+stays local: a damaged record is ErrCorrupt for its own ID and skipped by listings. Times round-trip
+exactly.
 
 # Caveats
 
 One process opens a file at a time (bbolt's lock); a second Open returns ErrLocked after
 Options.LockTimeout. Share one Engine between goroutines instead: every method is safe for
-concurrent use.
+concurrent use. Options.ReadOnly opens a file for reading under a shared lock.
 
 Close lets the steps under way finish within Options.ShutdownTimeout, then cancels them; runs left
 unfinished resume at the next Open. An Extractor must honour its context, or Close leaves its
 goroutine behind.
 
 Each add waits for an fsync. Many concurrent adds share one; a single goroutine adding in a loop pays
-at least one per add, and is bounded by the disk (see bench/README.md).
+at least one per add, and is bounded by the disk (see bench/README.md). A run is marked running only
+when its first step's output is stored, so a run whose extraction is slow shows queued meanwhile.
 
 Not there yet: search, files, batches, buffers and summaries, history and updates of memories.
 */

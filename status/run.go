@@ -60,7 +60,7 @@ type Run struct {
 	Properties map[string]string `json:"properties,omitempty"`
 	// DocumentID is the add's idempotency key, if it had one.
 	DocumentID string `json:"document_id,omitempty"`
-	// Metadata is copied onto every memory the run creates.
+	// Metadata labels every memory the run creates.
 	Metadata  map[string]string `json:"metadata,omitempty"`
 	InputType InputType         `json:"input_type"`
 	// Steps names the pipeline's steps as they were when the run was added.
@@ -69,7 +69,7 @@ type Run struct {
 	StartingStep int `json:"starting_step"`
 	// Step is the index of the step the run is at, or len(Steps) once every step has finished.
 	Step int `json:"step"`
-	// Attempts counts how many times a worker started the run: more than one means it was resumed.
+	// Attempts counts the workers that stored progress on the run: more than one means it was resumed.
 	Attempts            int        `json:"attempts"`
 	CommittedOperations Operations `json:"committed_operations"`
 	// MemoriesCreated and MemoryIDs count and name the memories created so far; they are kept current
@@ -82,7 +82,8 @@ type Run struct {
 	StartedAt   time.Time `json:"started_at,omitzero"`
 	CompletedAt time.Time `json:"completed_at,omitzero"`
 	UpdatedAt   time.Time `json:"updated_at"`
-	// Revision is incremented by every stored change; updates are compare-and-set on it.
+	// Revision grows with every stored change, by one for each edge of the state machine the change
+	// takes; updates are compare-and-set on it.
 	Revision int64 `json:"revision"`
 }
 
