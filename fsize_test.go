@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"strings"
@@ -33,25 +32,7 @@ const fsizeChildEnv = "MNEMO_FSIZE_CHILD_DB"
 func TestFileSizeLimitFailsNoRun(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "fsize.db")
-	cmd := exec.Command(os.Args[0], "-test.run=^TestFileSizeLimitChild$", "-test.count=1")
-	cmd.Env = append(os.Environ(), fsizeChildEnv+"="+path)
-	cmd.Stderr = os.Stderr
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	})
-	out := bufio.NewScanner(stdout)
+	cmd, out, stdin := startChild(t, "TestFileSizeLimitChild", fsizeChildEnv+"="+path)
 	line := func() (word, rest string) {
 		t.Helper()
 		if !out.Scan() {

@@ -70,8 +70,16 @@ func TestChildProcess(t *testing.T) {
 
 func child(t *testing.T, role, path string) (*exec.Cmd, *bufio.Scanner, io.WriteCloser) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestChildProcess$", "-test.count=1")
-	cmd.Env = append(os.Environ(), childEnv+"="+role, "MNEMO_CHILD_DB="+path)
+	return startChild(t, "TestChildProcess", childEnv+"="+role, "MNEMO_CHILD_DB="+path)
+}
+
+// startChild runs this test binary again as a child process that runs only the test named test,
+// with env added to its environment, and kills it when the test ends. It returns the child, its
+// stdout line by line, and its stdin.
+func startChild(t *testing.T, test string, env ...string) (*exec.Cmd, *bufio.Scanner, io.WriteCloser) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^"+test+"$", "-test.count=1")
+	cmd.Env = append(os.Environ(), env...)
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		t.Fatal(err)

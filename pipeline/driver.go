@@ -147,7 +147,7 @@ func (d *driver) fail(r *status.Run, cause error) {
 			now := d.x.now()
 			start(t, run, starting, now)
 			run.Status = status.Failed
-			if run.CommittedOperations.Len() > 0 || run.MemoriesCreated > 0 {
+			if run.CommittedOperations.Len() > 0 || t.SpilledParts(run.ID) > 0 {
 				run.Status = status.PartialSuccess
 			}
 			run.Error = fmt.Sprintf("step %d (%s): %v", run.Step, stepName(run), cause)

@@ -170,10 +170,12 @@ func (d *driver) commitStage(r *status.Run, k int, in *batch, fused bool) (statu
 		return status.Run{}, errTooLarge
 	}
 	done := 0
-	if step, n, ok, err := st.Progress(r.ID); err != nil {
-		return status.Run{}, err
-	} else if ok && step == c {
-		done = min(n, len(out.Facts))
+	if !fused && r.Attempts > 0 { // only a run some worker already took can have committed parts
+		if step, n, ok, err := st.Progress(r.ID); err != nil {
+			return status.Run{}, err
+		} else if ok && step == c {
+			done = min(n, len(out.Facts))
+		}
 	}
 	total := len(out.Facts)
 	large := total-done > x.cfg.CommitPartSize || done > 0

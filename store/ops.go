@@ -28,6 +28,17 @@ func (t *Tx) setSpilled(key []byte, n int) {
 
 func (t *Tx) spilledOf(key []byte) int { return t.spilled[string(key)] }
 
+// SpilledParts returns how many parts of operations the run being updated (inside UpdateRun's
+// function) keeps outside its record: more than 0, it committed memories that its record does not
+// list.
+func (t *Tx) SpilledParts(runID string) int {
+	key, err := idBytes("run id", runID)
+	if err != nil {
+		return 0
+	}
+	return t.spilledOf(key)
+}
+
 // RecordOps adds a commit's operations to the run being updated (inside UpdateRun's function):
 // inline in the record, or, when large is set or the run has spilled before, as a part of its own
 // in bucketRunOps.
