@@ -18,7 +18,8 @@ import (
 // A run goes through its pipeline in stages, each computed outside the writer and stored in one
 // write (or, for a large commit, a write per part), so that the default pipeline costs a run two
 // commits: the extract stage (queued -> running, with the extract step's checkpoint), and the commit
-// stage (the transform step and the commit step, ending the run).
+// stage (the transform step and the commit step, ending the run); one, when the extractor is Cheap
+// and the facts fit one part.
 
 // extractStage runs the extract step over the run's input and stores its output as the step's
 // checkpoint, advancing the run to the next step. When the extractor is Cheap and the run's facts fit
@@ -40,7 +41,7 @@ func (d *driver) extractStage(r *status.Run) (status.Run, error) {
 	k := r.Step
 	if isCheap(d.x.cfg.Extractor) {
 		next, err := d.commitStage(r, k+1, out, true)
-		if err != errTooLarge {
+		if !errors.Is(err, errTooLarge) {
 			return next, err
 		}
 	}
