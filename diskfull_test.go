@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -77,8 +78,8 @@ func TestDiskFullStrandsNothing(t *testing.T) {
 		t.Fatalf("%d writers added 10,000 runs each without filling the disk", writers-len(addErrs))
 	}
 	for _, err := range addErrs {
-		if errors.Is(err, mnemo.ErrInvalidInput) {
-			t.Fatalf("Add on a full disk: %v; want a storage error, not ErrInvalidInput", err)
+		if !errors.Is(err, mnemo.ErrStorage) || !errors.Is(err, syscall.ENOSPC) || errors.Is(err, mnemo.ErrInvalidInput) {
+			t.Fatalf("Add on a full disk: %v; want an error wrapping ErrStorage and ENOSPC", err)
 		}
 	}
 	t.Logf("%d runs accepted before the disk filled; Add then failed with e.g. %v", len(accepted), addErrs[0])

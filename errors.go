@@ -28,6 +28,12 @@ var (
 	// ErrReadOnly is returned by every write (Add, Delete) to an engine opened with Options.ReadOnly,
 	// and by a wait for a run that a read-only engine cannot see move.
 	ErrReadOnly = errs.ReadOnly
+	// ErrStorage is returned by Add (and Delete) when the file could not be written: the disk is
+	// full, the file may not grow (a quota, RLIMIT_FSIZE), an I/O error. Nothing was stored: the add
+	// was not accepted, and trying again once there is room succeeds. The error also wraps the
+	// operating system's, where bbolt kept it (errors.Is(err, syscall.ENOSPC)). The pipeline's own
+	// writes never fail with it: they are retried until they succeed.
+	ErrStorage = errs.Storage
 )
 
 // FieldError is the error returned for bad input: it names the offending field, in the path form

@@ -49,8 +49,8 @@ func TestFileSizeLimitFailsNoRun(t *testing.T) {
 		case "accepted":
 			accepted = append(accepted, rest)
 		case "add-failed":
-			if strings.HasPrefix(rest, "invalid-input") {
-				t.Errorf("Add with the file at its size limit failed with ErrInvalidInput: %s; want a storage error", rest)
+			if !strings.HasPrefix(rest, "storage") {
+				t.Errorf("Add with the file at its size limit failed with %s; want an error wrapping ErrStorage", rest)
 			}
 			if !addFailed {
 				t.Logf("%d runs accepted, then Add failed: %s", len(accepted), rest)
@@ -123,7 +123,7 @@ func TestFileSizeLimitFailsNoRun(t *testing.T) {
 }
 
 // TestFileSizeLimitChild is not a test: it is the body of TestFileSizeLimitFailsNoRun's child process.
-// It speaks in lines on stdout: "accepted ID" per accepted run, "add-failed [invalid-input] ERR",
+// It speaks in lines on stdout: "accepted ID" per accepted run, "add-failed [storage] ERR",
 // then "retrying" once its engine has logged a storage retry (or "no-retry DURATION"); it waits for a
 // line on stdin, lifts the limit, and prints "status ID STATUS ERROR" for every accepted run, then
 // "done".
@@ -189,8 +189,8 @@ func TestFileSizeLimitChild(t *testing.T) {
 				mu.Lock()
 				if err != nil {
 					kind := ""
-					if errors.Is(err, mnemo.ErrInvalidInput) {
-						kind = "invalid-input "
+					if errors.Is(err, mnemo.ErrStorage) {
+						kind = "storage "
 					}
 					fmt.Printf("add-failed %s%q\n", kind, err.Error())
 					mu.Unlock()

@@ -19,14 +19,13 @@ import (
 // may well succeed later; it says nothing about the data being written.
 type StorageError struct{ Err error }
 
-func (e *StorageError) Error() string { return "storage: " + e.Err.Error() }
-func (e *StorageError) Unwrap() error { return e.Err }
+func (e *StorageError) Error() string { return errs.Storage.Error() + ": " + e.Err.Error() }
+
+// Unwrap returns ErrStorage and the error the write failed with.
+func (e *StorageError) Unwrap() []error { return []error{errs.Storage, e.Err} }
 
 // IsStorage reports whether err is, or wraps, a StorageError.
-func IsStorage(err error) bool {
-	var se *StorageError
-	return errors.As(err, &se)
-}
+func IsStorage(err error) bool { return errors.Is(err, errs.Storage) }
 
 // writeOp is one caller's write, waiting for the writer.
 type writeOp struct {

@@ -19,6 +19,7 @@ const (
 	exitInvalid  = 6 // mnemo.ErrInvalidInput
 	exitCorrupt  = 7 // mnemo.ErrCorrupt, mnemo.ErrVersion
 	exitReadOnly = 8 // mnemo.ErrReadOnly
+	exitStorage  = 9 // mnemo.ErrStorage
 )
 
 // exitCode returns the exit status for a command's error.
@@ -41,6 +42,8 @@ func exitCode(err error) int {
 		return exitCorrupt
 	case errors.Is(err, mnemo.ErrReadOnly):
 		return exitReadOnly
+	case errors.Is(err, mnemo.ErrStorage):
+		return exitStorage
 	}
 	return exitError
 }

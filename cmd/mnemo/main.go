@@ -37,6 +37,7 @@
 //	6  invalid input: an empty text, a malformed ID or property, invalid JSON, an existing quickstart file
 //	7  corrupt: the file is damaged, not a mnemo file, or written by a newer mnemo
 //	8  read-only: a write with -read-only, or runs wait -read-only on an unfinished run
+//	9  storage: the file could not be written (a full disk, a file size limit); nothing was stored
 package main
 
 import (
@@ -77,7 +78,7 @@ global flags, before or after the command:
 Flags and arguments mix in any order; "--" ends the flags ("mnemo add -- -5 degrees").
 
 exit status: 0 ok, 1 other error, 2 usage, 3 not found, 4 conflict, 5 locked,
-             6 invalid input, 7 corrupt file, 8 read-only
+             6 invalid input, 7 corrupt file, 8 read-only, 9 storage (disk full)
 `
 
 // run is the whole program, callable from tests: it returns the exit status.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -553,5 +554,19 @@ func TestExitCodes(t *testing.T) {
 	}
 	if code, out, _ := mnemoCmd(t, "", "-db", db, "get", memID); code != 0 || !strings.Contains(out, memID) {
 		t.Fatalf("the memory after delete -read-only: exit %d, %s", code, out)
+	}
+}
+
+// TestExitCodeOfEachSentinel maps every sentinel to its documented exit status, including those no
+// command here can provoke without filling a disk (ErrStorage).
+func TestExitCodeOfEachSentinel(t *testing.T) {
+	t.Parallel()
+	for err, want := range map[error]int{
+		mnemo.ErrNotFound: 3, mnemo.ErrConflict: 4, mnemo.ErrLocked: 5, mnemo.ErrInvalidInput: 6,
+		mnemo.ErrCorrupt: 7, mnemo.ErrVersion: 7, mnemo.ErrReadOnly: 8, mnemo.ErrStorage: 9, mnemo.ErrClosed: 1,
+	} {
+		if got := exitCode(fmt.Errorf("add: %w", err)); got != want {
+			t.Errorf("exit status for %v: %d, want %d", err, got, want)
+		}
 	}
 }

@@ -24,4 +24,7 @@ var (
 	Version = errors.New("file written by a newer version of mnemo")
 	// ReadOnly is returned by every write to an engine opened read-only.
 	ReadOnly = errors.New("engine opened read-only")
+	// Storage is returned when the file could not be written: the disk is full, the file may not
+	// grow, an I/O error. Nothing of the write was stored; it may succeed later.
+	Storage = errors.New("storage")
 )
