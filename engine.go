@@ -31,6 +31,7 @@ const (
 //	CommitPartSize   pipeline.DefaultCommitPartSize (512)
 //	Pipeline         pipeline.Default(): extract -> transform -> commit
 //	Extractor        rules.Extractor{}: offline and deterministic
+//	Summarizer       rules.Summarizer{}: offline and deterministic
 //	Clock            the wall clock
 //	Logger           discards
 //	LockTimeout      DefaultLockTimeout (1 s)
@@ -54,6 +55,8 @@ type Options struct {
 	Pipeline *pipeline.Pipeline
 	// Extractor turns text and conversations into candidate facts.
 	Extractor Extractor
+	// Summarizer makes the summaries of the pipeline's Summarize steps.
+	Summarizer Summarizer
 	// Clock supplies every timestamp and times every backoff; tests pass a clock.Fake.
 	Clock Clock
 	// Logger receives diagnostics: retries (Warn), failed runs, panicking steps and damaged records
@@ -83,6 +86,8 @@ type Engine struct {
 	Memories *MemoryService
 	// Runs looks up, waits for and watches runs.
 	Runs *RunService
+	// Buffers lists and flushes the buffers of the pipeline's buffer steps.
+	Buffers *BufferService
 
 	opts   Options
 	store  *store.Store
@@ -120,12 +125,13 @@ func Open(path string, opts *Options) (*Engine, error) {
 	}
 	e := &Engine{opts: o, store: st, hub: hub}
 	e.exec = pipeline.NewExecutor(pipeline.Config{
-		Store: st, Pipeline: o.Pipeline, Extractor: o.Extractor, Clock: o.Clock, Logger: o.Logger,
+		Store: st, Pipeline: o.Pipeline, Extractor: o.Extractor, Summarizer: o.Summarizer, Clock: o.Clock, Logger: o.Logger,
 		Workers: o.Workers, MaxInFlight: o.MaxInFlight, CommitPartSize: o.CommitPartSize,
 		MaxAttempts: o.MaxAttempts, Backoff: o.RetryBackoff,
 	})
 	e.Memories = &MemoryService{e: e}
 	e.Runs = &RunService{e: e}
+	e.Buffers = &BufferService{e: e}
 	if o.ReadOnly {
 		return e, nil
 	}
@@ -142,7 +148,10 @@ func Open(path string, opts *Options) (*Engine, error) {
 			o.Logger.Warn("mnemo: could not mark interrupted runs queued; resuming them anyway", "err", err)
 		}
 	}
-	e.exec.Start()
+	if err := e.exec.Start(); err != nil {
+		// The buffers could not be read: the runs parked in them stay parked; the rest works.
+		o.Logger.Error("mnemo: buffers not scheduled", "err", err)
+	}
 	e.exec.Enqueue(pending...)
 	return e, nil
 }
@@ -179,6 +188,9 @@ func resolveOptions(opts *Options) (Options, error) {
 	}
 	if o.Extractor == nil {
 		o.Extractor = rules.Extractor{}
+	}
+	if o.Summarizer == nil {
+		o.Summarizer = rules.Summarizer{}
 	}
 	if o.Clock == nil {
 		o.Clock = clock.Real{}

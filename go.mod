@@ -7,4 +7,7 @@ require (
 	go.etcd.io/bbolt v1.5.0
 )
 
-require golang.org/x/sys v0.45.0 // indirect
+require (
+	github.com/oklog/ulid/v2 v2.1.2 // indirect
+	golang.org/x/sys v0.45.0 // indirect
+)

@@ -1,6 +1,7 @@
 package mnemo
 
 import (
+	"github.com/mnemohq/mnemo/buffer"
 	"github.com/mnemohq/mnemo/clock"
 	"github.com/mnemohq/mnemo/memory"
 	"github.com/mnemohq/mnemo/pipeline"
@@ -38,6 +39,13 @@ type (
 
 	// Clock is the engine's source of time; see package clock.
 	Clock = clock.Clock
+
+	// Summarizer folds facts into a topic's summary, for pipeline.Summarize steps.
+	Summarizer = pipeline.Summarizer
+	// SummarizeRequest is one summary handed to a Summarizer.
+	SummarizeRequest = pipeline.SummarizeRequest
+	// BufferInfo describes one buffer; see package buffer.
+	BufferInfo = buffer.Info
 )
 
 // The run statuses.

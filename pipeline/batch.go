@@ -18,8 +18,10 @@ type batch struct {
 	Facts    []memory.Fact  `json:"facts"`
 	Failures []inputFailure `json:"failures,omitempty"`
 	// norms holds each fact's normalised content (store.NormalizeContent), where transform computed
-	// it; it is not checkpointed.
-	norms []string
+	// it; summary, set by a summarize step, says that the first fact is that summary. Neither is
+	// checkpointed: a summary is committed by the stage that made it.
+	norms   []string
+	summary *summaryPlan
 }
 
 // norm returns fact i's normalised content.
@@ -37,8 +39,8 @@ type inputFailure struct {
 	Error string `json:"error"`
 }
 
-// summary is the run's Error text for its failures.
-func (b *batch) summary() string {
+// errorText is the run's Error text for its failures.
+func (b *batch) errorText() string {
 	parts := make([]string, len(b.Failures))
 	for i, f := range b.Failures {
 		parts[i] = fmt.Sprintf("input %d: %s", f.Input, f.Error)
@@ -58,8 +60,7 @@ func fromPayload(runID string, p *Payload) *batch {
 // batchFormat is the first byte of an encoded batch; schema-1 checkpoints were JSON ('{').
 const batchFormat byte = 2
 
-// encode returns the batch as a checkpoint. A source naming the run itself (nearly all of them)
-// is written as an empty run ID, so a large run's checkpoint does not repeat its ID per fact.
+// encode returns the batch as a checkpoint of run runID (see writeFact).
 func (b *batch) encode(runID string) []byte {
 	size := 16
 	for _, f := range b.Facts {
@@ -69,20 +70,8 @@ func (b *batch) encode(runID string) []byte {
 	e.Byte(batchFormat)
 	e.Uint(uint64(b.Inputs))
 	e.Uint(uint64(len(b.Facts)))
-	for _, f := range b.Facts {
-		e.Str(f.Content)
-		e.Str(f.Topic)
-		e.Time(f.EventTime)
-		e.Uint(uint64(len(f.Sources)))
-		for _, s := range f.Sources {
-			if s.RunID == runID {
-				e.Str("")
-			} else {
-				e.Str(s.RunID)
-			}
-			e.Int(int64(s.Input))
-			e.Str(s.MessageID)
-		}
+	for i := range b.Facts {
+		writeFact(&e, &b.Facts[i], runID)
 	}
 	e.Uint(uint64(len(b.Failures)))
 	for _, f := range b.Failures {
@@ -109,20 +98,7 @@ func decodeBatch(data []byte, runID string) (*batch, error) {
 	if n := d.Length(); n > 0 {
 		b.Facts = make([]memory.Fact, n)
 		for i := range b.Facts {
-			f := &b.Facts[i]
-			f.Content = d.Str()
-			f.Topic = d.Str()
-			f.EventTime = d.Time()
-			if ns := d.Length(); ns > 0 {
-				f.Sources = make([]memory.Source, ns)
-				for j := range f.Sources {
-					s := memory.Source{RunID: d.Str(), Input: int(d.Int()), MessageID: d.Str()}
-					if s.RunID == "" {
-						s.RunID = runID
-					}
-					f.Sources[j] = s
-				}
-			}
+			b.Facts[i] = readFact(&d, runID)
 		}
 	}
 	if n := d.Length(); n > 0 {
@@ -138,4 +114,38 @@ func decodeBatch(data []byte, runID string) (*batch, error) {
 		return nil, fmt.Errorf("checkpoint: %w", err)
 	}
 	return &b, nil
+}
+
+// writeFact encodes one fact. A source naming runID (nearly all of them) is written as an empty run
+// ID, so that a large run's checkpoint does not repeat its ID for every fact.
+func writeFact(e *codec.Encoder, f *memory.Fact, runID string) {
+	e.Str(f.Content)
+	e.Str(f.Topic)
+	e.Time(f.EventTime)
+	e.Uint(uint64(len(f.Sources)))
+	for _, s := range f.Sources {
+		if s.RunID == runID {
+			e.Str("")
+		} else {
+			e.Str(s.RunID)
+		}
+		e.Int(int64(s.Input))
+		e.Str(s.MessageID)
+	}
+}
+
+// readFact decodes a fact written by writeFact.
+func readFact(d *codec.Decoder, runID string) memory.Fact {
+	f := memory.Fact{Content: d.Str(), Topic: d.Str(), EventTime: d.Time()}
+	if n := d.Length(); n > 0 {
+		f.Sources = make([]memory.Source, n)
+		for j := range f.Sources {
+			s := memory.Source{RunID: d.Str(), Input: int(d.Int()), MessageID: d.Str()}
+			if s.RunID == "" {
+				s.RunID = runID
+			}
+			f.Sources[j] = s
+		}
+	}
+	return f
 }

@@ -47,6 +47,11 @@ func (d *driver) run() {
 		if r.Status.Terminal() || r.Status == status.InBuffer {
 			return // finished, or parked until its buffer fires
 		}
+		if d.x.buffered && r.Step > d.x.firstBuffer {
+			if _, follower, err := d.x.cfg.Store.FiringLeader(d.id); err == nil && follower {
+				return // the run that leads its buffer's firing ends it
+			}
+		}
 		next, err := d.stage(&r)
 		switch {
 		case err == nil:
@@ -81,7 +86,7 @@ func (d *driver) run() {
 func (d *driver) stage(r *status.Run) (status.Run, error) {
 	p := d.x.cfg.Pipeline
 	if !slices.Equal(r.Steps, p.Names()) {
-		return status.Run{}, Permanent(fmt.Errorf("the run was added with pipeline %v, and the engine now runs %v", r.Steps, p.Names()))
+		return d.adopt(r)
 	}
 	if r.Step < 0 || r.Step >= p.Len() {
 		return status.Run{}, Permanent(fmt.Errorf("the run is at step %d of a pipeline of %d steps and not finished", r.Step, p.Len()))
@@ -90,6 +95,38 @@ func (d *driver) stage(r *status.Run) (status.Run, error) {
 		return d.extractStage(r)
 	}
 	return d.commitStage(r, r.Step, nil, false)
+}
+
+// adopt moves a run added with another pipeline than the engine's onto the engine's, if it can go on
+// there: a run nothing was done for yet starts over on it, and a run whose finished steps and current
+// step are the engine's too goes on from where it is. Any other run fails, saying why: its stored
+// output would mean something else in the other pipeline. (Runs parked at a buffer are not driven;
+// they take the engine's pipeline up when their buffer fires, see Executor.fire.) The run is then
+// read again.
+func (d *driver) adopt(r *status.Run) (status.Run, error) {
+	p := d.x.cfg.Pipeline
+	names := p.Names()
+	fresh := r.Attempts == 0 && r.Step == r.StartingStep
+	start, err := p.StartingStep(r.InputType)
+	switch {
+	case fresh && err == nil:
+	case r.Step < len(names) && r.Step < len(r.Steps) && slices.Equal(r.Steps[:r.Step+1], names[:r.Step+1]):
+		fresh = false
+	default:
+		return status.Run{}, Permanent(fmt.Errorf("the run was added with pipeline %v, and the engine now runs %v, which does not share the steps it went through", r.Steps, names))
+	}
+	next, err := d.x.cfg.Store.UpdateRun(r.ID, r.Revision, func(_ *store.Tx, run *status.Run) error {
+		run.Steps = names
+		if fresh {
+			run.StartingStep, run.Step = start, start
+		}
+		run.UpdatedAt = d.x.now()
+		return nil
+	})
+	if err == nil {
+		d.x.cfg.Logger.Info("mnemo: run moved to the engine's pipeline", "run", r.ID, "was", r.Steps, "now", names)
+	}
+	return next, err
 }
 
 // start marks the run, inside a write that is about to store a stage's outcome, as taken by this
@@ -153,7 +190,7 @@ func (d *driver) fail(r *status.Run, cause error) {
 			run.Error = fmt.Sprintf("step %d (%s): %v", run.Step, stepName(run), cause)
 			run.CompletedAt = now
 			run.UpdatedAt = now
-			return nil
+			return d.endFiring(t, run, failedWith(run.Error, now), now)
 		})
 		switch {
 		case err == nil:

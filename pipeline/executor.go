@@ -31,7 +31,9 @@ type Config struct {
 	Store     *store.Store
 	Pipeline  *Pipeline
 	Extractor Extractor
-	Clock     clock.Clock
+	// Summarizer makes the summaries of Summarize steps; required when the pipeline has one.
+	Summarizer Summarizer
+	Clock      clock.Clock
 	Logger    *slog.Logger
 	// Workers is how many steps compute at once: extractions (each call of the Extractor) and
 	// transforms. Default 1.
@@ -62,7 +64,12 @@ type Executor struct {
 	cancel   context.CancelFunc
 	stopping chan struct{} // closed by Stop: no new run is taken and no new stage begins
 	stopOnce sync.Once
-	running  sync.WaitGroup // the dispatcher and every run's goroutine
+	running  sync.WaitGroup // the dispatcher, the scheduler, and every run's and firing's goroutine
+	sched    *scheduler
+	// buffered says the pipeline has a buffer step, the first at firstBuffer: runs past it may be
+	// followers of a firing, and a run's last write may end a firing.
+	buffered    bool
+	firstBuffer int
 }
 
 // NewExecutor returns an executor for cfg; Start sets it going.
@@ -89,17 +96,27 @@ func NewExecutor(cfg Config) *Executor {
 		cfg.Clock = clock.Real{}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Executor{
+	x := &Executor{
 		cfg: cfg, queue: newRunQueue(), ctx: ctx, cancel: cancel, stopping: make(chan struct{}),
 		compute: make(chan struct{}, cfg.Workers), slots: make(chan struct{}, cfg.MaxInFlight),
 		active: make(map[string]bool),
 	}
+	x.sched = newScheduler(x)
+	for i := range cfg.Pipeline.Len() {
+		if _, ok := cfg.Pipeline.Buffer(i); ok {
+			x.buffered, x.firstBuffer = true, i
+			break
+		}
+	}
+	return x
 }
 
-// Start launches the dispatcher.
-func (x *Executor) Start() {
+// Start launches the dispatcher, and the scheduler of the file's buffers, which fires at once those
+// whose trigger came due while no engine had the file open.
+func (x *Executor) Start() error {
 	x.running.Add(1)
 	go x.dispatch()
+	return x.sched.start()
 }
 
 // Enqueue hands runs to the executor. It never blocks. A run already in flight is not taken twice.

@@ -302,8 +302,9 @@ func TestStopLeavesRunResumable(t *testing.T) {
 // panickyStep stands for a bug in a step: it panics when the executor asks what it is.
 type panickyStep struct{}
 
-func (panickyStep) Name() string   { return "transform" }
-func (panickyStep) kind() stepKind { panic("step bug") }
+func (panickyStep) Name() string    { return "transform" }
+func (panickyStep) kind() stepKind  { panic("step bug") }
+func (panickyStep) validate() error { return nil }
 
 // TestPanicInAStepFailsTheRun runs a step that panics inside the executor: the run must end failed
 // with the panic in its error, and the process live on.

@@ -40,6 +40,11 @@ type Operations struct {
 	Deleted []Operation `json:"deleted"`
 }
 
+// Clone returns a copy of o that shares no list with it.
+func (o Operations) Clone() Operations {
+	return Operations{Created: slices.Clone(o.Created), Updated: slices.Clone(o.Updated), Deleted: slices.Clone(o.Deleted)}
+}
+
 // Len is the number of operations of every kind.
 func (o Operations) Len() int { return len(o.Created) + len(o.Updated) + len(o.Deleted) }
 
@@ -117,11 +122,7 @@ func (r Run) Clone() Run {
 	c.Metadata = maps.Clone(r.Metadata)
 	c.Steps = slices.Clone(r.Steps)
 	c.MemoryIDs = slices.Clone(r.MemoryIDs)
-	c.CommittedOperations = Operations{
-		Created: slices.Clone(r.CommittedOperations.Created),
-		Updated: slices.Clone(r.CommittedOperations.Updated),
-		Deleted: slices.Clone(r.CommittedOperations.Deleted),
-	}
+	c.CommittedOperations = r.CommittedOperations.Clone()
 	return c
 }
 

@@ -16,22 +16,28 @@ import (
 
 // Buckets. Every bucket is created at Open; a file without them is not a mnemo file.
 var (
-	bucketMeta        = []byte("meta")        // "schema" -> schema version (1 byte)
-	bucketRuns        = []byte("runs")        // run ID (16 bytes, UUIDv7 so time-ordered) -> run record
-	bucketRunStatus   = []byte("run_status")  // status code (1 byte) + run ID -> nothing
-	bucketRunOps      = []byte("run_ops")     // run ID + part (4 bytes) -> operations of a large run's commit part
-	bucketInputs      = []byte("inputs")      // run ID -> the add's payload
-	bucketAttrs       = []byte("attrs")       // run ID -> the add's properties and metadata, shared by its memories
-	bucketCheckpoints = []byte("checkpoints") // run ID + step (2 bytes) + chunk (4 bytes) -> the step's output
-	bucketProgress    = []byte("progress")    // run ID -> step and facts committed of a commit under way
-	bucketDocuments   = []byte("documents")   // scope + document ID -> run ID
-	bucketMemories    = []byte("memories")    // memory ID (16 bytes) -> memory record
-	bucketMemScope    = []byte("mem_scope")   // scope + sequence (8 bytes) + memory ID -> nothing
-	bucketMemContent  = []byte("mem_content") // scope + properties + content hash -> memory ID
+	bucketMeta        = []byte("meta")         // "schema" -> schema version (1 byte)
+	bucketRuns        = []byte("runs")         // run ID (16 bytes, UUIDv7 so time-ordered) -> run record
+	bucketRunStatus   = []byte("run_status")   // status code (1 byte) + run ID -> nothing
+	bucketRunOps      = []byte("run_ops")      // run ID + part (4 bytes) -> operations of a large run's commit part
+	bucketInputs      = []byte("inputs")       // run ID -> the add's payload
+	bucketAttrs       = []byte("attrs")        // run ID -> the add's properties and metadata, shared by its memories
+	bucketCheckpoints = []byte("checkpoints")  // run ID + step (2 bytes) + chunk (4 bytes) -> the step's output
+	bucketProgress    = []byte("progress")     // run ID -> step and facts committed of a commit under way
+	bucketDocuments   = []byte("documents")    // scope + document ID -> run ID
+	bucketMemories    = []byte("memories")     // memory ID (16 bytes) -> memory record
+	bucketMemScope    = []byte("mem_scope")    // scope + sequence (8 bytes) + memory ID -> nothing
+	bucketMemContent  = []byte("mem_content")  // scope + properties + content hash -> memory ID
+	bucketBuffers     = []byte("buffers")      // buffer key (see BufferScope) -> the buffer's header
+	bucketBufItems    = []byte("buffer_items") // buffer key + ULID -> park time, run ID, item
+	bucketBufRuns     = []byte("buffer_runs")  // buffer key + run ID -> what the run said of itself when it parked
+	bucketFirings     = []byte("firings")      // leading run's ID -> the runs of its firing
+	bucketFollowers   = []byte("followers")    // run ID -> the ID of the run leading its firing
 )
 
 var allBuckets = [][]byte{bucketMeta, bucketRuns, bucketRunStatus, bucketRunOps, bucketInputs, bucketAttrs,
-	bucketCheckpoints, bucketProgress, bucketDocuments, bucketMemories, bucketMemScope, bucketMemContent}
+	bucketCheckpoints, bucketProgress, bucketDocuments, bucketMemories, bucketMemScope, bucketMemContent,
+	bucketBuffers, bucketBufItems, bucketBufRuns, bucketFirings, bucketFollowers}
 
 // idBytes parses a UUID string into its 16 bytes, the form every ID takes as a key.
 func idBytes(field, id string) ([]byte, error) {

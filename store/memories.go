@@ -134,8 +134,20 @@ type NewMemory struct {
 	key        []byte // and as a key
 	record     []byte // encoded, with its sequence number left for InsertMemory to fill in
 	scope      []byte // the scope's key prefix
-	contentKey []byte
+	contentKey []byte // nil for a summary, which is not de-duplicated by content
+	upsert     bool   // a summary: replaces the memory of its ID, whose version must be expect
+	expect     int
 }
+
+// Change says what Tx.InsertMemory did.
+type Change int
+
+// The changes.
+const (
+	Unchanged Change = iota // the scope holds the content already
+	Created
+	Updated
+)
 
 // PrepareMemory encodes m, whose ID is key, for Tx.InsertMemory; contentKey is its content's key
 // (see ContentKeyer). With attrsRun, the 16-byte ID of the run m comes from, m's Properties and
@@ -164,27 +176,85 @@ func (t *Tx) ContentOwner(nm *NewMemory) string {
 }
 
 // InsertMemory stores a prepared memory and its index entries, unless its scope already holds its
-// content (then created is false and nothing is written). The memory's ID must be new: the pipeline
-// derives it from the run, the fact and its content, so the content check already refuses a
-// replayed insert, and the ID is not looked up again.
-func (t *Tx) InsertMemory(nm *NewMemory) (created bool, err error) {
-	if t.ContentOwner(nm) != "" {
-		return false, nil
+// content (Unchanged: nothing is written). The memory's ID must be new: the pipeline derives it from
+// the run, the fact and its content, so the content check already refuses a replayed insert, and the
+// ID is not looked up again. A summary (PrepareSummary) is created or updated in place instead.
+func (t *Tx) InsertMemory(nm *NewMemory) (Change, error) {
+	if nm.upsert {
+		return t.upsertSummary(nm)
 	}
+	if t.ContentOwner(nm) != "" {
+		return Unchanged, nil
+	}
+	if err := t.putNewMemory(nm); err != nil {
+		return Unchanged, err
+	}
+	return Created, t.tx.Bucket(bucketMemContent).Put(nm.contentKey, nm.key)
+}
+
+// putNewMemory gives nm the next sequence number and stores it with its scope index entry.
+func (t *Tx) putNewMemory(nm *NewMemory) error {
 	memories := t.tx.Bucket(bucketMemories)
 	seq, err := memories.NextSequence()
 	if err != nil {
-		return false, err
+		return err
 	}
 	binary.BigEndian.PutUint64(nm.record[seqOffset:], seq)
 	if err := memories.Put(nm.key, nm.record); err != nil {
-		return false, err
+		return err
 	}
 	scopeKey := binary.BigEndian.AppendUint64(append(make([]byte, 0, len(nm.scope)+24), nm.scope...), seq)
-	if err := t.tx.Bucket(bucketMemScope).Put(append(scopeKey, nm.key...), nil); err != nil {
-		return false, err
+	return t.tx.Bucket(bucketMemScope).Put(append(scopeKey, nm.key...), nil)
+}
+
+// upsertSummary creates a summary, or replaces it in place (keeping its place in its scope), as a
+// compare-and-set on the version it had when it was read: ErrConflict if another write changed it.
+func (t *Tx) upsertSummary(nm *NewMemory) (Change, error) {
+	memories := t.tx.Bucket(bucketMemories)
+	v := memories.Get(nm.key)
+	if v == nil {
+		if nm.expect != 0 {
+			return Unchanged, fmt.Errorf("summary %s: %w: deleted since it was read", nm.ID, errs.Conflict)
+		}
+		return Created, t.putNewMemory(nm)
 	}
-	return true, t.tx.Bucket(bucketMemContent).Put(nm.contentKey, nm.key)
+	old, err := decodeMemory(v)
+	if err != nil {
+		return Unchanged, fmt.Errorf("summary %s: %w", nm.ID, err)
+	}
+	if old.mem.Version != nm.expect {
+		return Unchanged, fmt.Errorf("summary %s: %w: version %d, read as %d", nm.ID, errs.Conflict, old.mem.Version, nm.expect)
+	}
+	binary.BigEndian.PutUint64(nm.record[seqOffset:], old.seq)
+	return Updated, memories.Put(nm.key, nm.record)
+}
+
+// PrepareSummary encodes a summary for Tx.InsertMemory: a memory that replaces the memory of its ID,
+// whose version must then be expect (0: it must not exist yet). m carries its own properties and
+// metadata, and m.Version should be expect+1.
+func PrepareSummary(m memory.Memory, key [16]byte, expect int) NewMemory {
+	rec := memoryRecord{mem: m}
+	return NewMemory{
+		ID: m.ID, key: key[:], record: encodeMemory(&rec), scope: Scope{m.Group, m.UserID}.prefix(),
+		upsert: true, expect: expect,
+	}
+}
+
+// AttrsOf reports which of the runs keep properties or metadata for their memories to share.
+func (s *Store) AttrsOf(runIDs []string) (map[string]bool, error) {
+	out := make(map[string]bool, len(runIDs))
+	err := s.view(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketAttrs)
+		for _, id := range runIDs {
+			key, err := idBytes("run id", id)
+			if err != nil {
+				return err
+			}
+			out[id] = b.Get(key) != nil
+		}
+		return nil
+	})
+	return out, err
 }
 
 // EnsureAttrs stores the run's properties and metadata for its memories to share, if the run has
@@ -223,7 +293,7 @@ func (s *Store) DeleteMemory(id string) error {
 		if err := t.tx.Bucket(bucketMemScope).Delete(memScopeKey(scope, rec.seq, key)); err != nil {
 			return err
 		}
-		ck := ContentKey(scope, m.Properties, m.Content)
+		ck := ContentKey(scope, m.Properties, m.Content) // a summary has none; then nothing matches
 		if owner := t.tx.Bucket(bucketMemContent).Get(ck); bytes.Equal(owner, key) {
 			if err := t.tx.Bucket(bucketMemContent).Delete(ck); err != nil {
 				return err

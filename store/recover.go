@@ -120,7 +120,22 @@ func (t *Tx) failDamaged(key []byte, cause error, now time.Time) error {
 		return err
 	}
 	t.op.changed = append(t.op.changed, r)
-	return nil
+	// A damaged run that led a buffer firing takes its followers down with it, saying why; one that
+	// followed leaves its leader to go on without it.
+	if err := t.tx.Bucket(bucketFollowers).Delete(key); err != nil {
+		return err
+	}
+	return t.EndFiring(&r, func(f *status.Run, _ []byte, committed bool) {
+		if f.ID == r.ID {
+			return
+		}
+		f.Status = status.Failed
+		if committed {
+			f.Status = status.PartialSuccess
+		}
+		f.Error = fmt.Sprintf("the run that led its buffer's firing, %s, has a damaged record", r.ID)
+		f.CompletedAt, f.UpdatedAt = now, now
+	}, now)
 }
 
 // uuidTime is the creation time a version-7 UUID carries, or the zero time.
