@@ -34,7 +34,7 @@ type Config struct {
 	// Summarizer makes the summaries of Summarize steps; required when the pipeline has one.
 	Summarizer Summarizer
 	Clock      clock.Clock
-	Logger    *slog.Logger
+	Logger     *slog.Logger
 	// Workers is how many steps compute at once: extractions (each call of the Extractor) and
 	// transforms. Default 1.
 	Workers int

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-
 	"github.com/mnemohq/mnemo/memory"
 	"github.com/mnemohq/mnemo/status"
 	"github.com/mnemohq/mnemo/store"
@@ -161,4 +160,3 @@ func (d *driver) input(r *status.Run) (*batch, error) {
 	}
 	return b, nil
 }
-

@@ -253,7 +253,7 @@ func (t *Tx) endFollower(m ParkedRun, ops status.Operations, end EndFunc, now ti
 		return err
 	}
 	end(&next, m.Member, next.CommittedOperations.Len() > 0 || t.spilledOf(key) > 0)
-	next.Step = len(next.Steps) // every step done, by its leader
+	next.Step = len(next.Steps)       // every step done, by its leader
 	if prev.Status == status.Queued { // requeued at an Open while its leader ran
 		t.Via(next.ID, status.Running)
 	}
