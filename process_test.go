@@ -2,6 +2,7 @@ package mnemo_test
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -16,6 +17,8 @@ import (
 	"time"
 
 	"github.com/mnemohq/mnemo"
+	"github.com/mnemohq/mnemo/buffer"
+	"github.com/mnemohq/mnemo/pipeline"
 )
 
 var crashIterations = flag.Int("crash.iterations", 20, "how many times TestCrashLosesNothing kills and recovers a writer")
@@ -32,7 +35,11 @@ func TestChildProcess(t *testing.T) {
 	path := os.Getenv("MNEMO_CHILD_DB")
 	// Small commit parts, so that the large inputs below commit in many transactions and a kill
 	// lands between two of them.
-	eng, err := mnemo.Open(path, &mnemo.Options{Workers: 2, CommitPartSize: 8})
+	opts := &mnemo.Options{Workers: 2, CommitPartSize: 8}
+	if role == "buffered" {
+		opts = bufferedCrashOptions()
+	}
+	eng, err := mnemo.Open(path, opts)
 	if err != nil {
 		fmt.Println("open failed:", err)
 		os.Exit(2)
@@ -63,9 +70,45 @@ func TestChildProcess(t *testing.T) {
 			}
 			fmt.Println(run.ID, sentences)
 		}
+	case "buffered":
+		// Add one-sentence runs to three conversations of a buffered pipeline until killed, printing
+		// each run's ID and its text once accepted.
+		ctx := t.Context()
+		nonce := rand.Uint64()
+		for i := 0; ; i++ {
+			text := fmt.Sprintf("Buffered fact %d of child %x.", i, nonce)
+			run, err := eng.Memories.Add(ctx, mnemo.Text(text), &mnemo.AddOptions{UserID: "crash",
+				Properties: map[string]string{"conversation_id": fmt.Sprint(i % 3)}})
+			if err != nil {
+				fmt.Println("add failed:", err)
+				os.Exit(2)
+			}
+			fmt.Println(run.ID, text)
+		}
 	}
 	eng.Close()
 	os.Exit(0)
+}
+
+// bufferedCrashOptions are the options of TestCrashBufferedLosesNothing's engines: runs commit their
+// fact, park in a buffer that fires on 4 items or 20 ms without one, and each firing appends its facts
+// to the conversation's summary, unbounded, so that an item summarised twice or never shows.
+func bufferedCrashOptions() *mnemo.Options {
+	return &mnemo.Options{
+		Workers: 2,
+		Pipeline: pipeline.New(pipeline.Extract(), pipeline.Transform(), pipeline.Commit(),
+			pipeline.Buffer(buffer.Trigger{Count: 4, SinceLast: 20 * time.Millisecond}), pipeline.Summarize("log"), pipeline.Commit()),
+		Summarizer: pipeline.SummarizerFunc(func(_ context.Context, req mnemo.SummarizeRequest) (string, error) {
+			lines := []string{}
+			if req.Previous != "" {
+				lines = append(lines, req.Previous)
+			}
+			for _, f := range req.Facts {
+				lines = append(lines, f.Content)
+			}
+			return strings.Join(lines, "\n"), nil
+		}),
+	}
 }
 
 func child(t *testing.T, role, path string) (*exec.Cmd, *bufio.Scanner, io.WriteCloser) {
@@ -206,4 +249,80 @@ func TestCrashLosesNothing(t *testing.T) {
 		t.Fatalf("%d memories for %d accepted runs that make %d", len(all), len(accepted), wantAll)
 	}
 	t.Logf("%d kills, %d accepted runs (%d large), %d memories", *crashIterations, len(accepted), large, len(all))
+}
+
+// TestCrashBufferedLosesNothing kills a process adding runs to a buffered pipeline at random
+// moments, while buffers fill and fire, then reopens the file, flushes what is left and checks: every
+// accepted run completed with its own memory and one operation on its conversation's summary, and
+// every summary holds each fact exactly once (an item lost, or a buffer fired twice, would show).
+func TestCrashBufferedLosesNothing(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "crash-buffered.db")
+	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 2))
+	accepted := map[string]string{} // run ID -> its text
+	for iter := range *crashIterations {
+		cmd, out, _ := child(t, "buffered", path)
+		killAfter := 1 + rng.IntN(40)
+		for {
+			if !out.Scan() {
+				t.Fatalf("iteration %d: child stopped printing: %v", iter, out.Err())
+			}
+			id, text, ok := strings.Cut(out.Text(), " ")
+			if !ok || strings.Contains(out.Text(), "failed") {
+				t.Fatalf("iteration %d: child: %s", iter, out.Text())
+			}
+			accepted[id] = text
+			if killAfter--; killAfter == 0 {
+				break
+			}
+		}
+		if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+		cmd.Wait()
+	}
+
+	eng := open(t, path, bufferedCrashOptions())
+	ctx := ctxT(t)
+	if _, err := eng.Buffers.Flush(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	summaries := map[string]bool{}
+	for id, text := range accepted {
+		r := wait(t, eng, id)
+		ops := r.CommittedOperations
+		if r.Status != mnemo.Completed || len(ops.Created)+len(ops.Updated) != 2 {
+			t.Fatalf("accepted run %s ended %+v", id, r)
+		}
+		if own, err := eng.Memories.Get(ctx, ops.Created[0].MemoryID); err != nil || own.Content != text {
+			t.Fatalf("run %s's own memory %+v, %v; want %q", id, own, err, text)
+		}
+		summary := ops.Created[len(ops.Created)-1].MemoryID
+		if len(ops.Updated) == 1 {
+			summary = ops.Updated[0].MemoryID
+		}
+		summaries[summary] = true
+	}
+	seen := map[string]string{}
+	for id := range summaries {
+		m, err := eng.Memories.Get(ctx, id)
+		if err != nil || m.Topic != "log" {
+			t.Fatalf("summary %s: %+v, %v", id, m, err)
+		}
+		for _, line := range strings.Split(m.Content, "\n") {
+			if prev, dup := seen[line]; dup {
+				t.Fatalf("%q is in a summary twice (%s, %s): a buffer fired twice", line, prev, id)
+			}
+			seen[line] = id
+		}
+	}
+	for id, text := range accepted {
+		if seen[text] == "" {
+			t.Fatalf("run %s's fact %q is in no summary: an item was lost", id, text)
+		}
+	}
+	if left, err := eng.Buffers.List(ctx, nil); err != nil || len(left) != 0 {
+		t.Fatalf("buffers left after the flush: %+v, %v", left, err)
+	}
+	t.Logf("%d kills, %d accepted runs, %d summaries", *crashIterations, len(accepted), len(summaries))
 }
