@@ -262,15 +262,34 @@ func TestExecutorFailures(t *testing.T) {
 	}
 }
 
-func TestExecutorRefusesRunOfAnotherPipeline(t *testing.T) {
+// TestExecutorRunsOfAnotherPipeline resumes runs that were added with another pipeline: one that
+// has not started moves onto the engine's and completes; one whose finished steps the engine's does
+// not share fails, saying why.
+func TestExecutorRunsOfAnotherPipeline(t *testing.T) {
 	t.Parallel()
 	f := setup(t, wordsExtractor, nil)
-	r := f.add(Payload{Type: status.InputString, Texts: []string{"x"}}, "u")
-	f.store.UpdateRun(r.ID, 0, func(_ *store.Tx, run *status.Run) error { run.Steps = []string{"extract", "commit"}; return nil })
+	fresh := f.add(Payload{Type: status.InputString, Texts: []string{"fresh"}}, "u")
+	midway := f.add(Payload{Type: status.InputString, Texts: []string{"midway"}}, "u")
+	for _, r := range []status.Run{fresh, midway} {
+		_, err := f.store.UpdateRun(r.ID, 0, func(t *store.Tx, run *status.Run) error {
+			run.Steps = []string{"extract", "commit"}
+			if run.ID == midway.ID {
+				run.Status, run.Step, run.Attempts = status.Running, 1, 1
+				return t.PutCheckpoint(run.ID, store.NewCheckpoint(0, (&batch{Inputs: 1}).encode(run.ID)))
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 	f.exec.Start()
-	f.exec.Enqueue(r.ID)
-	if done := f.wait(r.ID); done.Status != status.Failed || !strings.Contains(done.Error, "pipeline") {
-		t.Fatalf("run %+v", done)
+	f.exec.Enqueue(fresh.ID, midway.ID)
+	if done := f.wait(fresh.ID); done.Status != status.Completed || fmt.Sprint(done.Steps) != "[extract transform commit]" {
+		t.Fatalf("fresh run %+v", done)
+	}
+	if done := f.wait(midway.ID); done.Status != status.Failed || !strings.Contains(done.Error, "pipeline") {
+		t.Fatalf("run mid-way %+v", done)
 	}
 }
 

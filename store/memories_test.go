@@ -19,8 +19,8 @@ func putMemories(t *testing.T, s *Store, ms ...memory.Memory) {
 	_, err := s.UpdateRun(r.ID, 0, func(tx *Tx, run *status.Run) error {
 		for _, m := range ms {
 			nm := PrepareMemory(m, uuid.MustParse(m.ID), nil, ContentKey(Scope{m.Group, m.UserID}, m.Properties, m.Content))
-			if created, err := tx.InsertMemory(&nm); err != nil || !created {
-				return fmt.Errorf("insert %q: created %v, %v", m.Content, created, err)
+			if change, err := tx.InsertMemory(&nm); err != nil || change != Created {
+				return fmt.Errorf("insert %q: %v, %v", m.Content, change, err)
 			}
 		}
 		return nil
