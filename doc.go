@@ -20,6 +20,11 @@ eng.Memories.Get and List, by scope: a group, a user, custom properties, topics.
 A run's status is one of queued, running, in_buffer, completed, failed and partial_success, and moves
 only along the edges drawn in package status; the store refuses any other change.
 
+Options.Pipeline composes other pipelines (package pipeline): a Buffer step parks runs in_buffer and
+keeps their items per scope until its trigger (package buffer) fires or Engine.Buffers.Flush, then
+the steps after it run once for all of them; a Summarize step keeps one summary memory per topic and
+scope, updated in place.
+
 # Guarantees
 
 Accepted means durable: Add returns only after the run and its input are committed to the file;
@@ -48,6 +53,6 @@ Each add waits for an fsync. Many concurrent adds share one; a single goroutine 
 at least one per add, and is bounded by the disk (see bench/README.md). A run is marked running only
 when its first step's output is stored, so a run whose extraction is slow shows queued meanwhile.
 
-Not there yet: search, files, batches, buffers and summaries, history and updates of memories.
+Not there yet: search, files, batches, history and updates of memories.
 */
 package mnemo
