@@ -2,6 +2,7 @@ package mnemo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"runtime"
@@ -184,6 +185,10 @@ func resolveOptions(opts *Options) (Options, error) {
 		o.Pipeline = pipeline.Default()
 	}
 	if err := o.Pipeline.Validate(); err != nil {
+		var fe *FieldError
+		if errors.As(err, &fe) {
+			return o, invalid("Options.Pipeline."+fe.Field, "%s", fe.Reason)
+		}
 		return o, fmt.Errorf("Options.Pipeline: %w", err)
 	}
 	if o.Extractor == nil {

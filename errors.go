@@ -1,10 +1,6 @@
 package mnemo
 
-import (
-	"fmt"
-
-	"github.com/mnemohq/mnemo/internal/errs"
-)
+import "github.com/mnemohq/mnemo/internal/errs"
 
 // Sentinel errors. Every error a call returns wraps at most one of them; test with errors.Is.
 var (
@@ -37,20 +33,8 @@ var (
 )
 
 // FieldError is the error returned for bad input: it names the offending field, in the path form
-// hosted APIs use ("messages[2].role"), and says what is wrong. It wraps ErrInvalidInput.
-type FieldError struct {
-	Field  string
-	Reason string
-}
+// hosted APIs use ("messages[2].role"), and says what is wrong. It wraps ErrInvalidInput. Every
+// error a call returns for its arguments is one (test with errors.As).
+type FieldError = errs.FieldError
 
-// Error returns "invalid input: <field>: <reason>".
-func (e *FieldError) Error() string {
-	return fmt.Sprintf("%v: %s: %s", errs.InvalidInput, e.Field, e.Reason)
-}
-
-// Unwrap returns ErrInvalidInput.
-func (e *FieldError) Unwrap() error { return errs.InvalidInput }
-
-func invalid(field, format string, args ...any) error {
-	return &FieldError{Field: field, Reason: fmt.Sprintf(format, args...)}
-}
+func invalid(field, format string, args ...any) error { return errs.Field(field, format, args...) }

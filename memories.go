@@ -81,7 +81,7 @@ func (s *MemoryService) Add(ctx context.Context, in Input, opts *AddOptions) (*R
 	}
 	start, err := e.opts.Pipeline.StartingStep(p.Type)
 	if err != nil {
-		return nil, fmt.Errorf("input: %w", err)
+		return nil, err
 	}
 	id, err := uuid.NewV7()
 	if err != nil {

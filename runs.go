@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/google/uuid"
+
 	"github.com/mnemohq/mnemo/status"
 	"github.com/mnemohq/mnemo/store"
 )
@@ -68,6 +70,7 @@ func (s *RunService) WaitFor(ctx context.Context, id string, statuses ...Status)
 			return nil, invalid(fmt.Sprintf("statuses[%d]", i), "unknown status %q", st)
 		}
 	}
+	id = canonicalID(id)
 	if s.e.opts.ReadOnly {
 		return s.waitReadOnly(ctx, id, statuses)
 	}
@@ -98,6 +101,7 @@ func (s *RunService) Watch(ctx context.Context, id string) (<-chan Run, error) {
 	if err := s.e.begin(ctx); err != nil {
 		return nil, err
 	}
+	id = canonicalID(id)
 	if s.e.opts.ReadOnly { // nothing will change: the run as it is, then the end
 		r, err := s.Get(ctx, id)
 		if err != nil {
@@ -141,4 +145,13 @@ func (s *RunService) List(ctx context.Context, opts *RunListOptions) (*RunPage, 
 		runs = []Run{}
 	}
 	return &RunPage{Runs: runs, Next: next}, nil
+}
+
+// canonicalID is a run ID as the engine writes it (lower case), the form changes are published
+// under; an ID that is not a UUID is left for the lookup to refuse.
+func canonicalID(id string) string {
+	if u, err := uuid.Parse(id); err == nil && len(id) == 36 {
+		return u.String()
+	}
+	return id
 }

@@ -151,7 +151,7 @@ func start(t *store.Tx, run *status.Run, starting bool, now time.Time) {
 // executor stops meanwhile: the run stays pending in the file.
 func (d *driver) backoff(err error) bool {
 	if d.delay == 0 {
-		d.delay = d.x.cfg.Backoff
+		d.delay = min(d.x.cfg.Backoff, MaxStorageBackoff)
 	} else {
 		d.delay = min(2*d.delay, MaxStorageBackoff)
 	}
@@ -179,7 +179,7 @@ func (d *driver) fail(r *status.Run, cause error) {
 		starting := !d.started
 		next, err := d.x.cfg.Store.UpdateRun(d.id, 0, func(t *store.Tx, run *status.Run) error {
 			if run.Status.Terminal() {
-				return errAlreadyEnded
+				return store.Reject(errAlreadyEnded)
 			}
 			now := d.x.now()
 			start(t, run, starting, now)

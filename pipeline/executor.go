@@ -198,6 +198,19 @@ func (x *Executor) computing(fn func()) error {
 	return nil
 }
 
+// pause waits d on the executor's clock, from inside computing: the compute slot is given back for
+// the wait, so that a step waiting to retry does not keep other runs from computing.
+func (x *Executor) pause(ctx context.Context, d time.Duration) error {
+	<-x.compute
+	defer func() { x.compute <- struct{}{} }()
+	select {
+	case <-x.cfg.Clock.After(d):
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
 func (x *Executor) stopped() bool {
 	select {
 	case <-x.stopping:

@@ -42,21 +42,21 @@ func (p *Pipeline) Names() []string {
 // topic, and a commit at the end so that nothing it produces is lost. Errors wrap ErrInvalidInput.
 func (p *Pipeline) Validate() error {
 	if p == nil || len(p.steps) == 0 {
-		return fmt.Errorf("%w: pipeline has no steps", errs.InvalidInput)
+		return errs.Field("steps", "the pipeline has no steps")
 	}
 	for i, s := range p.steps {
 		if s == nil {
-			return fmt.Errorf("%w: pipeline step %d is nil", errs.InvalidInput, i)
+			return errs.Field(fmt.Sprintf("steps[%d]", i), "nil")
 		}
 		if s.kind() == kindExtract && i != 0 {
-			return fmt.Errorf("%w: pipeline step %d: extract must be the first step", errs.InvalidInput, i)
+			return errs.Field(fmt.Sprintf("steps[%d]", i), "extract must be the first step")
 		}
 		if err := s.validate(); err != nil {
-			return fmt.Errorf("pipeline step %d (%s): %w", i, s.Name(), err)
+			return errs.Field(fmt.Sprintf("steps[%d]", i), "%s: %v", s.Name(), err)
 		}
 	}
 	if p.steps[len(p.steps)-1].kind() != kindCommit {
-		return fmt.Errorf("%w: pipeline must end with a commit step, or what its last steps make is lost (a summarize or buffer step needs a commit after it)", errs.InvalidInput)
+		return errs.Field("steps", "the pipeline must end with a commit step, or what its last steps make is lost (a summarize or buffer step needs a commit after it)")
 	}
 	return nil
 }
@@ -76,9 +76,9 @@ func (p *Pipeline) StartingStep(t status.InputType) (int, error) {
 		if hasExtract {
 			return 0, nil
 		}
-		return 0, fmt.Errorf("%w: input type %s needs an extract step, and the pipeline has none", errs.InvalidInput, t)
+		return 0, errs.Field("input", "input type %s needs an extract step, and the pipeline has none", t)
 	}
-	return 0, fmt.Errorf("%w: input type %q is not supported", errs.InvalidInput, t)
+	return 0, errs.Field("input", "input type %q is not supported", t)
 }
 
 // commitAt returns the index of the first commit step at or after step k. Validate guarantees one:

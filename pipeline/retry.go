@@ -11,7 +11,7 @@ import (
 
 // retry calls fn until it succeeds, fails permanently, ctx ends, or attempts are exhausted, waiting
 // backoff, 2*backoff, 4*backoff ... between attempts on the executor's clock, and logging each retry
-// at Warn. A panic in fn (a user's extractor, say) is logged at Error and becomes a permanent error
+// at Warn. The caller holds a compute slot (see Executor.computing), which the waits give back. A panic in fn (a user's extractor, say) is logged at Error and becomes a permanent error
 // rather than escaping.
 func (d *driver) retry(ctx context.Context, step int, fn func(context.Context) error) error {
 	x := d.x
@@ -25,10 +25,8 @@ func (d *driver) retry(ctx context.Context, step int, fn func(context.Context) e
 			return err
 		}
 		x.cfg.Logger.Warn("mnemo: step failed, retrying", "run", d.id, "step", step, "attempt", attempt, "err", err, "delay", delay)
-		select {
-		case <-x.cfg.Clock.After(delay):
-		case <-ctx.Done():
-			return ctx.Err()
+		if err := x.pause(ctx, delay); err != nil {
+			return err
 		}
 		delay = min(2*delay, time.Minute)
 	}

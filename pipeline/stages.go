@@ -105,7 +105,7 @@ func (d *driver) extract(r *status.Run, p *Payload) (*batch, error) {
 // cleanFacts makes an extractor's output safe to store whatever the extractor returned: contents are
 // made valid UTF-8 and empty ones dropped, and a fact without sources is credited to its input.
 func cleanFacts(facts []memory.Fact, req ExtractRequest) []memory.Fact {
-	out := facts[:0]
+	out := make([]memory.Fact, 0, len(facts)) // the extractor's slice is its own: never write into it
 	for _, f := range facts {
 		if !utf8.ValidString(f.Content) {
 			f.Content = strings.ToValidUTF8(f.Content, "\uFFFD")

@@ -1,12 +1,12 @@
 package pipeline
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/mnemohq/mnemo/buffer"
-	"github.com/mnemohq/mnemo/internal/errs"
 )
 
 // Step is one stage of a pipeline. Steps are values made by Extract, Transform, Commit, Buffer and
@@ -92,11 +92,11 @@ func Summarize(topic string) Step { return summarizeStep{topic: topic} }
 func checkTopic(topic string) error {
 	switch {
 	case strings.TrimSpace(topic) == "":
-		return fmt.Errorf("%w: summarize: the topic is empty", errs.InvalidInput)
+		return errors.New("the topic is empty")
 	case !utf8.ValidString(topic):
-		return fmt.Errorf("%w: summarize: the topic is not valid UTF-8", errs.InvalidInput)
+		return errors.New("the topic is not valid UTF-8")
 	case len(topic) > 1024:
-		return fmt.Errorf("%w: summarize: the topic's %d bytes exceed the limit of 1024", errs.InvalidInput, len(topic))
+		return fmt.Errorf("the topic's %d bytes exceed the limit of 1024", len(topic))
 	}
 	return nil
 }

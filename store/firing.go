@@ -47,14 +47,14 @@ func (s *Store) Fire(f *Firing) error {
 		headers := t.tx.Bucket(bucketBuffers)
 		v := headers.Get(key)
 		if v == nil {
-			return fmt.Errorf("buffer: %w", errs.NotFound)
+			return Reject(fmt.Errorf("buffer: %w", errs.NotFound))
 		}
 		h, err := decodeBuffer(v)
 		if err != nil {
-			return err
+			return Reject(err)
 		}
 		if h.Fired != f.Fired {
-			return fmt.Errorf("buffer: %w: it fired since it was read", errs.Conflict)
+			return Reject(fmt.Errorf("buffer: %w: it fired since it was read", errs.Conflict))
 		}
 		if err := t.takeItems(key, f); err != nil {
 			return err
@@ -101,7 +101,7 @@ func (s *Store) Fire(f *Firing) error {
 			next.Step = f.Scope.Step + 1
 			next.Steps = f.Steps
 			next.UpdatedAt = f.Now
-			if err := t.writeRun(runKey, &was{prev.Status, prev.Revision, prev.Attempts}, &next); err != nil {
+			if err := t.writeRun(runKey, &was{prev.Status, prev.Revision, prev.Attempts, prev.Step}, &next); err != nil {
 				return err
 			}
 		}
@@ -257,7 +257,7 @@ func (t *Tx) endFollower(m ParkedRun, ops status.Operations, end EndFunc, now ti
 	if prev.Status == status.Queued { // requeued at an Open while its leader ran
 		t.Via(next.ID, status.Running)
 	}
-	return t.writeRun(key, &was{prev.Status, prev.Revision, prev.Attempts}, &next)
+	return t.writeRun(key, &was{prev.Status, prev.Revision, prev.Attempts, prev.Step}, &next)
 }
 
 // spillOpsOver is how many operations a follower takes into its record before they go to parts.

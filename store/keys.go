@@ -43,7 +43,7 @@ var allBuckets = [][]byte{bucketMeta, bucketRuns, bucketRunStatus, bucketRunOps,
 func idBytes(field, id string) ([]byte, error) {
 	u, err := uuid.Parse(id)
 	if err != nil || len(id) != 36 {
-		return nil, fmt.Errorf("%w: %s %q is not a UUID", errs.InvalidInput, field, id)
+		return nil, errs.Field("id", "%s %q is not a UUID", field, id)
 	}
 	return u[:], nil
 }

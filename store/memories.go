@@ -73,7 +73,7 @@ func (s *Store) ListMemories(f MemoryFilter, cursor string, limit int) (MemoryPa
 	if cursor != "" {
 		c, err := base64.RawURLEncoding.DecodeString(cursor)
 		if err != nil || len(c) != 8+16 {
-			return MemoryPage{}, fmt.Errorf("%w: cursor %q is malformed", errs.InvalidInput, cursor)
+			return MemoryPage{}, errs.Field("cursor", "%q is not a cursor this listing made", cursor)
 		}
 		start = append(bytes.Clone(prefix), c...)
 	}
@@ -283,10 +283,10 @@ func (s *Store) DeleteMemory(id string) error {
 	return s.writer.do(func(t *Tx) error {
 		rec, err := readMemory(t.tx, key, id)
 		if err != nil {
-			return err
+			return Reject(err)
 		}
 		if err := newAttrsCache(t.tx).resolve(&rec); err != nil {
-			return err
+			return Reject(err)
 		}
 		m := &rec.mem
 		scope := Scope{m.Group, m.UserID}

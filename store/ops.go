@@ -54,6 +54,9 @@ func (t *Tx) RecordOps(r *status.Run, ops status.Operations, large bool) error {
 		r.CommittedOperations.Deleted = append(r.CommittedOperations.Deleted, ops.Deleted...)
 		return nil
 	}
+	if ops.Len() == 0 {
+		return nil // a part that committed nothing leaves no part: a part means memories changed
+	}
 	e := codec.Encoder{}
 	encodeOps(&e, &ops)
 	if err := t.tx.Bucket(bucketRunOps).Put(runOpsKey(key, n), e.B); err != nil {

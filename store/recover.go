@@ -64,7 +64,7 @@ func (s *Store) Requeue(ids []string, now time.Time) error {
 				next := prev
 				next.Status = status.Queued
 				next.UpdatedAt = now
-				if err := t.writeRun(key, &was{prev.Status, prev.Revision, prev.Attempts}, &next); err != nil {
+				if err := t.writeRun(key, &was{prev.Status, prev.Revision, prev.Attempts, prev.Step}, &next); err != nil {
 					return err
 				}
 			}
@@ -80,9 +80,10 @@ func (s *Store) Requeue(ids []string, now time.Time) error {
 	return nil
 }
 
-// FailDamagedRun ends a pending run whose record cannot be read: the record is replaced by a failed
-// run that says why (keeping what the key tells: the ID, and the creation time a UUIDv7 carries), the
-// status index follows, and the run's scratch records go. The run's input stays in the file.
+// FailDamagedRun ends a pending run whose record, or one of its parts of operations, cannot be read:
+// the record is replaced by a failed run that says why (keeping what the key tells: the ID, and the
+// creation time a UUIDv7 carries), the status index follows, and the run's scratch records and parts
+// go. The run's input, and the memories it committed, stay in the file.
 func (s *Store) FailDamagedRun(id string, cause error, now time.Time) error {
 	key, err := idBytes("run id", id)
 	if err != nil {
@@ -90,8 +91,8 @@ func (s *Store) FailDamagedRun(id string, cause error, now time.Time) error {
 	}
 	return s.writer.do(func(t *Tx) error {
 		if v := t.tx.Bucket(bucketRuns).Get(key); v != nil {
-			if _, _, err := decodeRun(v); err == nil {
-				return nil // readable after all (repaired, or another caller got here first)
+			if r, spilled, err := decodeRun(v); err == nil && (spilled == 0 || readSpilledOps(t.tx, key, spilled, &r) == nil) {
+				return nil // readable after all, with its parts (repaired, or another caller got here first)
 			}
 		}
 		return t.failDamaged(key, cause, now)
@@ -116,7 +117,10 @@ func (t *Tx) failDamaged(key []byte, cause error, now time.Time) error {
 	if err := t.tx.Bucket(bucketRuns).Put(key, encodeRun(&r, 0)); err != nil {
 		return err
 	}
-	if err := t.dropScratch(key); err != nil {
+	if err := t.dropScratch(key, true); err != nil {
+		return err
+	}
+	if err := deletePrefix(t.tx.Bucket(bucketRunOps), key); err != nil { // the parts the new record does not name
 		return err
 	}
 	t.op.changed = append(t.op.changed, r)

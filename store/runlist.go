@@ -37,8 +37,11 @@ func (s *Store) ListRuns(f RunFilter, cursor string, limit int) (runs []status.R
 	var after []byte
 	if cursor != "" {
 		if after, err = idBytes("cursor", cursor); err != nil {
-			return nil, "", err
+			return nil, "", errs.Field("cursor", "%q is not a cursor this listing made", cursor)
 		}
+	}
+	if limit <= 0 {
+		return nil, "", fmt.Errorf("%w: limit %d", errs.InvalidInput, limit)
 	}
 	for _, st := range f.Statuses {
 		if !st.Valid() {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"time"
 
 	"github.com/google/uuid"
 	bolt "go.etcd.io/bbolt"
@@ -41,12 +42,12 @@ func (s *Store) CreateRun(r status.Run, input []byte) (status.Run, error) {
 	err = s.writer.do(func(t *Tx) error {
 		runs := t.tx.Bucket(bucketRuns)
 		if runs.Get(id) != nil {
-			return fmt.Errorf("create run %s: %w: the ID exists", r.ID, errs.Conflict)
+			return Reject(fmt.Errorf("create run %s: %w: the ID exists", r.ID, errs.Conflict))
 		}
 		if docKey != nil {
 			docs := t.tx.Bucket(bucketDocuments)
 			if prior := docs.Get(docKey); prior != nil {
-				return fmt.Errorf("document %q: %w: already added by run %s", r.DocumentID, errs.Conflict, uuidString(prior))
+				return Reject(fmt.Errorf("document %q: %w: already added by run %s", r.DocumentID, errs.Conflict, uuidString(prior)))
 			}
 			if err := docs.Put(docKey, id); err != nil {
 				return err
@@ -86,7 +87,7 @@ func (s *Store) Run(id string) (status.Run, error) {
 func (s *Store) RunInto(id string, r *status.Run) (err error) {
 	u, err := uuid.Parse(id)
 	if err != nil || len(id) != 36 {
-		return fmt.Errorf("%w: run id %q is not a UUID", errs.InvalidInput, id)
+		return errs.Field("id", "run id %q is not a UUID", id)
 	}
 	defer recoverCorrupt(&err)
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
@@ -134,7 +135,8 @@ func (s *Store) Input(id string) ([]byte, error) {
 // refuses with ErrConflict if its revision is no longer rev (0 skips that check), lets fn change it
 // (and write anything else through t in the same transaction), checks that the status change is a
 // legal edge, and stores it with the next revision. fn may run more than once; it must only touch
-// the run and t. The run fn sees, and UpdateRun returns, is the run's record: the operations of a
+// the run and t; an error it returns before writing anything should be marked with Reject. The run fn
+// sees, and UpdateRun returns, is the run's record: the operations of a
 // large run's earlier commit parts (see Tx.RecordOps) are not in it.
 func (s *Store) UpdateRun(id string, rev int64, fn func(t *Tx, r *status.Run) error) (status.Run, error) {
 	key, err := idBytes("run id", id)
@@ -145,12 +147,12 @@ func (s *Store) UpdateRun(id string, rev int64, fn func(t *Tx, r *status.Run) er
 	err = s.writer.do(func(t *Tx) error {
 		next, err := t.run(key, id)
 		if err != nil {
-			return err
+			return Reject(err)
 		}
 		if rev != 0 && next.Revision != rev {
-			return fmt.Errorf("run %s: %w: revision is %d, expected %d", id, errs.Conflict, next.Revision, rev)
+			return Reject(fmt.Errorf("run %s: %w: revision is %d, expected %d", id, errs.Conflict, next.Revision, rev))
 		}
-		prev := was{next.Status, next.Revision, next.Attempts}
+		prev := was{next.Status, next.Revision, next.Attempts, next.Step}
 		if err := fn(t, &next); err != nil {
 			return err
 		}
@@ -183,6 +185,7 @@ type was struct {
 	status   status.Status
 	revision int64
 	attempts int
+	step     int
 }
 
 // writeRun stores next in place of the run that was (nil for a new run), keeping the status index in
@@ -201,8 +204,10 @@ func (t *Tx) writeRun(key []byte, prev *was, next *status.Run) error {
 			if err := status.CheckTransition(from, via); err != nil {
 				return fmt.Errorf("run %s: %w", next.ID, err)
 			}
+			// What a watcher sees of the step between: the run taken, not yet ended.
+			next.DeriveCreated()
 			step := *next
-			step.Status = via
+			step.Status, step.Step, step.Error, step.CompletedAt = via, prev.step, "", time.Time{}
 			t.op.changed = append(t.op.changed, step)
 			next.Revision++
 			from = via
@@ -224,9 +229,10 @@ func (t *Tx) writeRun(key []byte, prev *was, next *status.Run) error {
 	if err := t.tx.Bucket(bucketRuns).Put(key, encodeRun(next, spilled)); err != nil {
 		return err
 	}
-	// A run taken and ended in this one write, on its first attempt, has written no scratch.
-	if next.Status.Terminal() && (prev == nil || prev.status != status.Queued || prev.attempts > 0) {
-		if err := t.dropScratch(key); err != nil {
+	if next.Status.Terminal() {
+		// A run taken and ended in this one write, on its first attempt, has no commit progress; it
+		// may have checkpoint chunks, written before a final write that never came.
+		if err := t.dropScratch(key, prev == nil || prev.status != status.Queued || prev.attempts > 0); err != nil {
 			return err
 		}
 	}
@@ -235,7 +241,9 @@ func (t *Tx) writeRun(key []byte, prev *was, next *status.Run) error {
 		if spilled > 0 {
 			published = next.Clone()
 			if err := readSpilledOps(t.tx, key, spilled, &published); err != nil {
-				return err
+				// Publishing must not stop the write (the run's end, say): publish what the record
+				// says, and let reads of the run report the damaged part.
+				published = *next
 			}
 		}
 		t.op.changed = append(t.op.changed, published)
@@ -253,11 +261,14 @@ func (t *Tx) Via(id string, s status.Status) {
 	t.via[id] = s
 }
 
-// dropScratch deletes what a run kept only while it was under way: its checkpoints and its commit
-// progress.
-func (t *Tx) dropScratch(key []byte) error {
+// dropScratch deletes what a run kept only while it was under way: its checkpoints and (with
+// progress) its commit progress.
+func (t *Tx) dropScratch(key []byte, progress bool) error {
 	if err := deletePrefix(t.tx.Bucket(bucketCheckpoints), key); err != nil {
 		return err
+	}
+	if !progress {
+		return nil
 	}
 	return t.tx.Bucket(bucketProgress).Delete(key)
 }

@@ -126,16 +126,23 @@ func (w *writer) drain(batch []*writeOp) []*writeOp {
 var errOpFailed = errors.New("an op in the group failed")
 
 // commit runs the ops of batch in one transaction, dropping those whose function fails and running
-// the rest again, until the transaction commits or fails, and releases every op's caller.
+// the rest again, until the transaction commits or fails, and releases every op's caller. An op that
+// rejects itself before writing anything (Reject) fails alone, without costing the others a rerun.
 func (w *writer) commit(batch []*writeOp) {
 	live := batch
 	for len(live) > 0 {
-		failed := false
+		var failed *writeOp
 		err := w.update(func(tx *bolt.Tx) error {
 			for _, op := range live {
 				op.changed = op.changed[:0]
-				if op.err = op.fn(&Tx{tx: tx, op: op}); op.err != nil {
-					failed = true
+				op.err = runOp(op, tx)
+				var rj *rejection
+				if errors.As(op.err, &rj) {
+					op.err, op.changed = rj.err, op.changed[:0]
+					continue
+				}
+				if op.err != nil {
+					failed = op
 					return errOpFailed
 				}
 			}
@@ -147,25 +154,52 @@ func (w *writer) commit(batch []*writeOp) {
 				w.finish(op)
 			}
 			return
-		case failed:
-			// Release the op that failed with its own error; run the others again without it.
+		case failed != nil:
+			// Release the op that failed with its own error; run the others again without it (those
+			// that rejected themselves too: the failed op's writes, which may have moved them to
+			// reject, are gone).
+			w.finish(failed)
 			kept := live[:0]
 			for _, op := range live {
-				if op.err != nil {
-					w.finish(op)
-				} else {
+				if op != failed {
+					op.err = nil
 					kept = append(kept, op)
 				}
 			}
 			live = kept
 		default:
 			for _, op := range live {
-				op.err = err
+				if op.err == nil {
+					op.err = err
+				}
 				w.finish(op)
 			}
 			return
 		}
 	}
+}
+
+// rejection is an op's error returned before the op wrote anything (see Reject).
+type rejection struct{ err error }
+
+func (r *rejection) Error() string { return r.err.Error() }
+func (r *rejection) Unwrap() error { return r.err }
+
+// Reject marks err, returned by a write's function before it wrote anything, so that the writer
+// fails that write alone and commits the others of its transaction as they are, instead of rolling
+// back and running them again.
+func Reject(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &rejection{err}
+}
+
+// runOp runs one op's function. A panic (bbolt's, on a damaged page; or a bug) fails that op alone,
+// with ErrCorrupt.
+func runOp(op *writeOp, tx *bolt.Tx) (err error) {
+	defer recoverCorrupt(&err)
+	return op.fn(&Tx{tx: tx, op: op})
 }
 
 // finish publishes what a committed op changed and releases its caller.
@@ -179,8 +213,8 @@ func (w *writer) finish(op *writeOp) {
 	close(op.done)
 }
 
-// update runs fn in a write transaction. A panic (bbolt's, on a damaged page) becomes ErrCorrupt and
-// rolls the transaction back; a failure to begin or commit becomes a StorageError.
+// update runs fn in a write transaction (fn recovers the ops' panics itself, see runOp); a failure to
+// begin or commit becomes a StorageError.
 func (w *writer) update(fn func(*bolt.Tx) error) (err error) {
 	tx, err := w.s.db.Begin(true)
 	if err != nil {
@@ -194,7 +228,7 @@ func (w *writer) update(fn func(*bolt.Tx) error) (err error) {
 			b.FillPercent = appendFill
 		}
 	}
-	if err := runInTx(tx, fn); err != nil {
+	if err := fn(tx); err != nil {
 		tx.Rollback()
 		return err
 	}
@@ -223,11 +257,6 @@ func commitTx(tx *bolt.Tx) (err error) {
 		return &StorageError{err}
 	}
 	return nil
-}
-
-func runInTx(tx *bolt.Tx, fn func(*bolt.Tx) error) (err error) {
-	defer recoverCorrupt(&err)
-	return fn(tx)
 }
 
 // appendBuckets are the buckets whose keys grow in time order (UUIDv7 run IDs, time-ordered memory
