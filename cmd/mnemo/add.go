@@ -18,7 +18,7 @@ func (c *cli) add(args []string) error {
 	doc := cmd.fs.String("doc", "", "document ID: an idempotency key (adding it again is a conflict)")
 	conv := cmd.fs.String("conversation", "", "JSON `FILE` of chat messages [{id, role, name, content, created_at}] (- for stdin)")
 	items := cmd.fs.String("items", "", "JSON `FILE` of pre-extracted items [{content, topic}] (- for stdin)")
-	wait := cmd.fs.Bool("wait", false, "wait until the run ends and print it then")
+	wait := cmd.fs.Bool("wait", false, "wait until the run ends, or parks in a buffer not yet due (in_buffer), and print it then")
 	props, meta := pairs{}, pairs{}
 	cmd.fs.Var(props, "prop", "scope property `key=value` (repeatable)")
 	cmd.fs.Var(meta, "meta", "metadata `key=value` (repeatable)")
@@ -58,7 +58,7 @@ func (c *cli) add(args []string) error {
 		return c.explain(err)
 	}
 	if *wait {
-		if run, err = eng.Runs.Wait(c.ctx, run.ID); err != nil {
+		if run, err = c.waitParkedOrEnded(eng, run.ID); err != nil {
 			return err
 		}
 	}

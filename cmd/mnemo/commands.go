@@ -15,7 +15,8 @@ const runsUsage = `usage: mnemo [global flags] runs get RUN_ID
        mnemo [global flags] runs wait [-timeout D] RUN_ID
        mnemo [global flags] runs list [flags]
 
-The global flags are -db FILE, -lock-timeout D and -read-only (see "mnemo -h").
+The global flags are -db FILE, -lock-timeout D, -read-only, -buffer-count N, -buffer-since-first D,
+-buffer-since-last D and -summarize TOPIC (see "mnemo -h").
 Run "mnemo runs list -h" (or get, wait) for a command's flags.
 `
 
@@ -58,7 +59,7 @@ func (c *cli) runs(args []string) error {
 
 func (c *cli) runsWait(args []string) error {
 	cmd := c.command("runs wait", "[-timeout D] RUN_ID")
-	timeout := cmd.fs.Duration("timeout", 0, "give up after this long (0 waits for ever)")
+	timeout := cmd.fs.Duration("timeout", 0, "give up after this long (0 waits for ever; a parked run ends only when its buffer fires)")
 	id, err := cmd.one(args, "run ID")
 	if err != nil {
 		return err

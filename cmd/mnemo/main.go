@@ -1,7 +1,7 @@
 // Command mnemo is the mnemo engine from the shell: it opens a file, adds inputs, follows runs and
 // lists memories, printing JSON.
 //
-//	mnemo quickstart                      add a sample conversation to a new file and show the result
+//	mnemo quickstart [-buffered]          add a sample to a new file and show the result
 //	mnemo add [flags] TEXT...             add texts (or -conversation/-items FILE) and print the run
 //	mnemo runs get RUN_ID                 print a run as it is now
 //	mnemo runs wait [-timeout D] RUN_ID   wait for a run to end and print it
@@ -9,34 +9,51 @@
 //	mnemo list [flags]                    list the memories of a scope
 //	mnemo get MEMORY_ID                   print a memory
 //	mnemo delete MEMORY_ID                delete a memory
+//	mnemo buffers list [flags]            list the non-empty buffers of a buffered pipeline
+//	mnemo buffers flush [flags]           fire buffers now (-user, -group, -prop, or -all) [-wait]
 //	mnemo help [COMMAND]                  print the usage (as do -h and --help, after any command)
 //
 // The global flags may come before or after the command:
 //
 //	-db FILE          the file: FILE, or $MNEMO_DB, or mnemo.db
 //	-lock-timeout D   how long to wait for another process to release the file (default 1s; 0: not at all)
-//	-read-only        open the file read-only even for add, delete and runs wait
+//	-read-only        open the file read-only even for add, delete, runs wait and buffers flush
+//	-buffer-count N, -buffer-since-first D, -buffer-since-last D
+//	                  a buffered pipeline: each scope's facts wait in a buffer until N of them, D after
+//	                  the first, or D after the last, whichever comes first
+//	-summarize TOPIC  the topic of the summary a buffered pipeline keeps per scope (default "summary")
+//
+// Without a -buffer-* flag the pipeline is the engine's default, extract -> transform -> commit. With
+// one it is extract -> transform -> commit -> buffer -> summarize(TOPIC) -> commit: each run commits
+// its own facts, then parks (status in_buffer) until its scope's buffer fires, when the scope's
+// parked runs resume together and fold their facts into the scope's summary memory. Every command
+// opens the file with the pipeline its flags choose, so give the same ones to every command on a
+// file: under other flags, parked runs stay parked, safe ("active": false in buffers list, and a
+// warning on stderr from the write commands), until the file is opened with the flags they were
+// added with again. add -wait returns a run that parks in a buffer not yet due, with status
+// in_buffer; runs wait waits for it to end, which takes its buffer firing.
 //
 // Flags and arguments may be mixed in any order; "--" ends the flags, so that a text starting with
 // "-" can follow it.
 //
-// The read commands (runs get, runs list, list, get) open the file read-only: a missing file is an
-// error and is not created, and a run that another command left unfinished stays as it is. The
-// write commands (add, delete, runs wait) open it read-write, creating it if need be, and resume the
-// runs left unfinished: runs wait needs the workers to finish its run. Quickstart writes only a new
-// file: a temporary one unless -db names a path where no file exists.
+// The read commands (runs get, runs list, list, get, buffers list) open the file read-only: a
+// missing file is an error and is not created, and a run that another command left unfinished stays
+// as it is. The write commands (add, delete, runs wait, buffers flush) open it read-write, creating
+// it if need be, and resume the runs left unfinished: runs wait needs the workers to finish its run.
+// Quickstart writes only a new file: a temporary one unless -db names a path where no file exists.
 //
 // Exit statuses:
 //
 //	0  success
 //	1  any other error
-//	2  usage: a bad flag, an unknown command, a wrong number of arguments
+//	2  usage: a bad flag, an unknown command, a wrong number of arguments, a buffers flush that
+//	   selects nothing (no -user, -group, -prop or -all)
 //	3  not found: no such run or memory, or no such file (a read command's -db, a -conversation file)
 //	4  conflict: a document ID (-doc) added before
 //	5  locked: another process holds the file past -lock-timeout
 //	6  invalid input: an empty text, a malformed ID or property, invalid JSON, an existing quickstart file
 //	7  corrupt: the file is damaged, not a mnemo file, or written by a newer mnemo
-//	8  read-only: a write with -read-only, or runs wait -read-only on an unfinished run
+//	8  read-only: a write with -read-only (buffers flush too), or runs wait -read-only on an unfinished run
 //	9  storage: the file could not be written (a full disk, a file size limit); nothing was stored
 package main
 
@@ -60,7 +77,8 @@ func main() {
 const usage = `usage: mnemo [global flags] COMMAND [flags] [args]
 
 commands:
-  quickstart              add a sample conversation to a new file, wait, print the run and memories
+  quickstart [-buffered]  add a sample to a new file, wait, print the runs and memories
+                          (-buffered: three texts through a count-3 buffer and a summary)
   add [flags] [TEXT...]   add texts, or -conversation FILE / -items FILE (JSON; - for stdin)   [writes]
   runs get RUN_ID         print a run as it is now                                              [reads]
   runs wait RUN_ID        wait until the run ends (its workers run here), then print it        [writes]
@@ -68,12 +86,24 @@ commands:
   list [flags]            list the memories of a scope                                          [reads]
   get MEMORY_ID           print a memory                                                        [reads]
   delete MEMORY_ID        delete a memory                                                      [writes]
+  buffers list [flags]    list the non-empty buffers: scope, items, runs, when they fire        [reads]
+  buffers flush [flags]   fire the buffers of -user/-group/-prop, or -all, now [-wait]          [writes]
   help [COMMAND]          print this, or a command's flags (as does "mnemo COMMAND -h")
 
 global flags, before or after the command:
-  -db FILE          the file (default $MNEMO_DB, or mnemo.db); read commands never create it
-  -lock-timeout D   wait this long for another process to release the file (default 1s; 0: do not wait)
-  -read-only        open the file read-only even for the commands that write
+  -db FILE                the file (default $MNEMO_DB, or mnemo.db); read commands never create it
+  -lock-timeout D         wait this long for another process to release the file
+                          (default 1s; 0: do not wait)
+  -read-only              open the file read-only even for the commands that write
+  -buffer-count N         a buffered pipeline: fire a scope's buffer at N items,
+  -buffer-since-first D     or D after its first item,
+  -buffer-since-last D      or when no item has come for D, whichever comes first
+  -summarize TOPIC        the topic of a buffered pipeline's summary (default "summary")
+
+Without -buffer-* flags the pipeline is extract -> transform -> commit. With them it is
+extract -> transform -> commit -> buffer -> summarize -> commit: runs park (in_buffer) until their
+scope's buffer fires. Give every command on a file the same -buffer-* flags: under others, parked
+runs stay parked, safe, and "buffers list" shows their buffers "active": false.
 
 Flags and arguments mix in any order; "--" ends the flags ("mnemo add -- -5 degrees").
 
@@ -122,6 +152,8 @@ func (c *cli) runCommand(name string, args []string) error {
 		return c.get(args)
 	case "delete":
 		return c.delete(args)
+	case "buffers":
+		return c.buffers(args)
 	case "help":
 		if len(args) > 0 { // "mnemo help runs get" is "mnemo runs get -h"
 			return c.runCommand(args[0], append(args[1:len(args):len(args)], "-h"))

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mnemohq/mnemo"
 )
@@ -245,6 +246,17 @@ func TestUsageAndInputErrors(t *testing.T) {
 		{[]string{"-db", db, "add", "-conversation", "/does/not/exist.json"}, exitNotFound, "no such file"},
 		{[]string{"-db", db, "runs", "get", "nope"}, exitInvalid, "invalid input"},
 		{[]string{"-db", db, "list", "-limit", "5000"}, exitInvalid, "limit"},
+		{[]string{"-db", db, "buffers"}, exitUsage, "buffers needs list or flush"},
+		{[]string{"-db", db, "buffers", "drain"}, exitUsage, "unknown buffers command"},
+		{[]string{"-db", db, "buffers", "list", "bob"}, exitUsage, "takes no arguments"},
+		{[]string{"-db", db, "buffers", "flush"}, exitUsage, "or -all for every one"},
+		{[]string{"-db", db, "buffers", "flush", "-wait"}, exitUsage, "or -all for every one"},
+		{[]string{"-db", db, "buffers", "flush", "-all", "-user", "bob"}, exitUsage, "takes no -user"},
+		{[]string{"-db", db, "-buffer-count", "-1", "list"}, exitUsage, "-buffer-count -1 is negative"},
+		{[]string{"-db", db, "list", "-buffer-since-last", "-1s"}, exitUsage, "-buffer-since-last -1s is negative"},
+		{[]string{"-db", db, "-summarize", "profile", "list"}, exitUsage, "-summarize needs a buffered pipeline"},
+		{[]string{"-db", db, "-buffer-count", "3", "-summarize", " ", "list"}, exitUsage, "the topic is empty"},
+		{[]string{"-db", db, "-buffer-count", "3", "quickstart", "-buffered"}, exitUsage, "chooses its own pipeline"},
 	}
 	for _, c := range cases {
 		code, out, errOut := mnemoCmd(t, "", c.args...)
@@ -388,7 +400,12 @@ func TestHelp(t *testing.T) {
 		{[]string{"runs", "list", "--help"}, "-status"},
 		{[]string{"get", "-h"}, "MEMORY_ID"},
 		{[]string{"delete", "-h"}, "MEMORY_ID"},
-		{[]string{"quickstart", "-h"}, "quickstart"},
+		{[]string{"quickstart", "-h"}, "-buffered"},
+		{[]string{"-h"}, "-buffer-count"},
+		{[]string{"buffers", "-h"}, "mnemo [global flags] buffers flush"},
+		{[]string{"help", "buffers", "flush"}, "-all"},
+		{[]string{"buffers", "list", "--help"}, "-prop"},
+		{[]string{"add", "-h"}, "-buffer-since-first"},
 	} {
 		code, out, errOut := mnemoCmd(t, "", c.args...)
 		if code != 0 || !strings.Contains(out, c.want) || !strings.Contains(out, "-db") || errOut != "" {
@@ -456,7 +473,7 @@ func TestReadCommandsOpenReadOnly(t *testing.T) {
 	dir := t.TempDir()
 	typo := filepath.Join(dir, "typo.db")
 	const id = "01900000-0000-7000-8000-000000000000"
-	for _, args := range [][]string{{"list"}, {"get", id}, {"runs", "get", id}, {"runs", "list"}} {
+	for _, args := range [][]string{{"list"}, {"get", id}, {"runs", "get", id}, {"runs", "list"}, {"buffers", "list"}} {
 		args = append([]string{"-db", typo}, args...)
 		code, out, errOut := mnemoCmd(t, "", args...)
 		if code != exitNotFound || out != "" || !strings.Contains(errOut, typo) {
@@ -474,7 +491,7 @@ func TestReadCommandsOpenReadOnly(t *testing.T) {
 		t.Fatalf("the run ended: %+v", pending)
 	}
 	before := readBytes(t, path)
-	for _, args := range [][]string{{"runs", "get", pending.ID}, {"runs", "list"}, {"list"}} {
+	for _, args := range [][]string{{"runs", "get", pending.ID}, {"runs", "list"}, {"list"}, {"buffers", "list"}} {
 		args = append([]string{"-db", path}, args...)
 		if code, _, errOut := mnemoCmd(t, "", args...); code != 0 {
 			t.Fatalf("mnemo %q: exit %d, %s", args, code, errOut)
@@ -543,6 +560,7 @@ func TestExitCodes(t *testing.T) {
 		{exitCorrupt, []string{"-db", corrupt, "add", "Jo reads."}},
 		{exitReadOnly, []string{"-db", db, "-read-only", "add", "Kim sails."}},
 		{exitReadOnly, []string{"-db", db, "delete", memID, "-read-only"}},
+		{exitReadOnly, []string{"-db", db, "-read-only", "-buffer-count", "2", "buffers", "flush", "-all"}},
 	} {
 		code, _, errOut := mnemoCmd(t, "", c.args...)
 		if code != c.code {
@@ -568,5 +586,185 @@ func TestExitCodeOfEachSentinel(t *testing.T) {
 		if got := exitCode(fmt.Errorf("add: %w", err)); got != want {
 			t.Errorf("exit status for %v: %d, want %d", err, got, want)
 		}
+	}
+}
+
+// flushOutput is what buffers flush prints.
+type flushOutput struct {
+	Resumed int         `json:"resumed"`
+	Runs    []mnemo.Run `json:"runs"`
+}
+
+// TestBuffersFlushAndSummary follows runs through a buffered pipeline (-buffer-count 5), every
+// command given the same flags: two adds park; buffers list shows their buffer; runs get shows a
+// run in_buffer; buffers flush -wait resumes both and prints them completed; the scope's summary
+// holds both facts. Then an add that exits before its run parks is flushed too, and the summary is
+// updated in place.
+func TestBuffersFlushAndSummary(t *testing.T) {
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "buffers.db")
+	buffered := func(args ...string) (int, string, string) {
+		t.Helper()
+		return mnemoCmd(t, "", append([]string{"-db", db, "-buffer-count", "5"}, args...)...)
+	}
+	texts := []string{"Uma rows on the river.", "Uma knits scarves."}
+	var parked []mnemo.Run
+	for _, text := range texts {
+		code, out, errOut := buffered("add", "-user", "uma", "-wait", text)
+		var r mnemo.Run
+		if decodeAll(t, out, &r); code != 0 || r.Status != mnemo.InBuffer || r.Step != 3 || r.MemoriesCreated != 1 {
+			t.Fatalf("add -wait %q: exit %d, %+v, %s", text, code, r, errOut)
+		}
+		parked = append(parked, r)
+	}
+
+	code, out, errOut := buffered("buffers", "list")
+	var infos []mnemo.BufferInfo
+	if decodeAll(t, out, &infos); code != 0 || len(infos) != 1 {
+		t.Fatalf("buffers list: exit %d, %+v, %s", code, infos, errOut)
+	}
+	if b := infos[0]; b.Items != 2 || b.Runs != 2 || !b.Active || b.UserID != "uma" || b.Step != 3 ||
+		b.StepName != "buffer" || !b.FiresAt.IsZero() || b.FirstItemAt.IsZero() || b.LastItemAt.Before(b.FirstItemAt) {
+		t.Fatalf("buffers list: %+v", b)
+	}
+	code, out, _ = buffered("buffers", "list", "-user", "nobody")
+	if decodeAll(t, out, &infos); code != 0 || len(infos) != 0 {
+		t.Fatalf("buffers list -user nobody: exit %d, %+v", code, infos)
+	}
+	code, out, _ = mnemoCmd(t, "", "-db", db, "runs", "get", parked[0].ID)
+	var got mnemo.Run
+	if decodeAll(t, out, &got); code != 0 || got.Status != mnemo.InBuffer {
+		t.Fatalf("runs get of a parked run: exit %d, %+v", code, got)
+	}
+
+	code, out, errOut = buffered("buffers", "flush", "-user", "UMA", "-wait") // user IDs fold case
+	var flushed flushOutput
+	if decodeAll(t, out, &flushed); code != 0 || flushed.Resumed != 2 || len(flushed.Runs) != 2 {
+		t.Fatalf("buffers flush -wait: exit %d, %+v, %s", code, flushed, errOut)
+	}
+	for i, r := range flushed.Runs {
+		if r.ID != parked[i].ID || r.Status != mnemo.Completed || r.MemoriesCreated != 2 {
+			t.Fatalf("flushed run %d: %+v", i, r)
+		}
+	}
+	code, out, _ = buffered("buffers", "list")
+	if decodeAll(t, out, &infos); code != 0 || len(infos) != 0 {
+		t.Fatalf("buffers after the flush: exit %d, %+v", code, infos)
+	}
+	code, out, _ = mnemoCmd(t, "", "-db", db, "list", "-user", "uma", "-topic", "summary")
+	var page mnemo.MemoryPage
+	if decodeAll(t, out, &page); code != 0 || page.Total != 1 {
+		t.Fatalf("uma's summaries: exit %d, %+v", code, page)
+	}
+	summary := page.Memories[0]
+	if summary.Content != strings.Join(texts, "\n") || summary.Version != 1 || summary.ID != flushed.Runs[0].MemoryIDs[1] {
+		t.Fatalf("summary %+v", summary)
+	}
+
+	// An add without -wait exits with its run queued; the flush resumes it, lets it park, then fires.
+	code, out, errOut = buffered("add", "-user", "uma", "Uma moved to Bergen.")
+	var late mnemo.Run
+	if decodeAll(t, out, &late); code != 0 {
+		t.Fatalf("add: exit %d, %s", code, errOut)
+	}
+	code, out, errOut = buffered("buffers", "flush", "-user", "uma")
+	if decodeAll(t, out, &flushed); code != 0 || flushed.Resumed != 1 || strings.Contains(out, "runs") {
+		t.Fatalf("buffers flush of the late run: exit %d, %s, %s", code, out, errOut)
+	}
+	code, out, errOut = buffered("runs", "wait", "-timeout", "1m", late.ID)
+	if decodeAll(t, out, &late); code != 0 || late.Status != mnemo.Completed {
+		t.Fatalf("runs wait: exit %d, %+v, %s", code, late, errOut)
+	}
+	code, out, _ = mnemoCmd(t, "", "-db", db, "list", "-user", "uma", "-topic", "summary")
+	if decodeAll(t, out, &page); code != 0 || page.Total != 1 || page.Memories[0].ID != summary.ID ||
+		page.Memories[0].Version != 2 || !strings.HasSuffix(page.Memories[0].Content, "\nUma moved to Bergen.") {
+		t.Fatalf("the summary after the second firing: exit %d, %+v (was %+v)", code, page, summary)
+	}
+}
+
+// TestBuffersUnderOtherFlags opens a file with a parked run without the buffer flags it was added
+// with: buffers list shows its buffer inactive, write commands warn, a flush leaves it parked; the
+// same flags as before fire it.
+func TestBuffersUnderOtherFlags(t *testing.T) {
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "other.db")
+	code, out, errOut := mnemoCmd(t, "", "-db", db, "-buffer-since-last", "1h", "add", "-user", "vic", "-wait", "Vic sings bass.")
+	var parked mnemo.Run
+	if decodeAll(t, out, &parked); code != 0 || parked.Status != mnemo.InBuffer {
+		t.Fatalf("add -wait: exit %d, %+v, %s", code, parked, errOut)
+	}
+
+	code, out, errOut = mnemoCmd(t, "", "-db", db, "buffers", "list")
+	var infos []mnemo.BufferInfo
+	if decodeAll(t, out, &infos); code != 0 || len(infos) != 1 || infos[0].Active || infos[0].Runs != 1 ||
+		!infos[0].FiresAt.IsZero() || errOut != "" {
+		t.Fatalf("buffers list without the flags: exit %d, %+v, stderr %q", code, infos, errOut)
+	}
+	const warning = "mnemo: warning: 1 parked run(s) wait in 1 buffer(s) that this pipeline has no buffer step for"
+	code, out, errOut = mnemoCmd(t, "", "-db", db, "add", "-user", "wim", "-wait", "Wim whistles.")
+	var other mnemo.Run
+	if decodeAll(t, out, &other); code != 0 || other.Status != mnemo.Completed || !strings.HasPrefix(errOut, warning) {
+		t.Fatalf("add under the default pipeline: exit %d, %+v, stderr %q", code, other, errOut)
+	}
+	code, out, errOut = mnemoCmd(t, "", "-db", db, "buffers", "flush", "-all", "-wait")
+	var flushed flushOutput
+	if decodeAll(t, out, &flushed); code != 0 || flushed.Resumed != 0 || len(flushed.Runs) != 0 || !strings.HasPrefix(errOut, warning) {
+		t.Fatalf("buffers flush without the flags: exit %d, %s, stderr %q", code, out, errOut)
+	}
+	if r := readRun(t, db, parked.ID); r.Status != mnemo.InBuffer {
+		t.Fatalf("the parked run under other flags: %+v", r)
+	}
+
+	code, out, errOut = mnemoCmd(t, "", "-db", db, "-buffer-since-last", "1h", "buffers", "list")
+	if decodeAll(t, out, &infos); code != 0 || len(infos) != 1 || !infos[0].Active ||
+		!infos[0].FiresAt.Equal(infos[0].LastItemAt.Add(time.Hour)) {
+		t.Fatalf("buffers list with the flags: exit %d, %+v, %s", code, infos, errOut)
+	}
+	code, out, errOut = mnemoCmd(t, "", "-db", db, "-buffer-since-last", "1h", "buffers", "flush", "-all", "-wait")
+	if decodeAll(t, out, &flushed); code != 0 || flushed.Resumed != 1 || len(flushed.Runs) != 1 ||
+		flushed.Runs[0].Status != mnemo.Completed || errOut != "" {
+		t.Fatalf("buffers flush with the flags: exit %d, %+v, stderr %q", code, flushed, errOut)
+	}
+}
+
+// TestQuickstartBuffered: quickstart -buffered prints its first run parked, then the three runs
+// ended by the firing the third filled, then the summary holding the three notes.
+func TestQuickstartBuffered(t *testing.T) {
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "qsb.db")
+	code, out, errOut := mnemoCmd(t, "", "-db", db, "quickstart", "-buffered")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var parked mnemo.Run
+	var runs []mnemo.Run
+	var page mnemo.MemoryPage
+	decodeAll(t, out, &parked, &runs, &page)
+	if parked.Status != mnemo.InBuffer || parked.Step != 3 || parked.Steps[3] != "buffer" || parked.MemoriesCreated != 1 {
+		t.Fatalf("the first run, parked: %+v", parked)
+	}
+	if page.Total != 1 || len(page.Memories) != 1 {
+		t.Fatalf("summaries %+v", page)
+	}
+	s := page.Memories[0]
+	if s.Topic != "summary" || s.UserID != "alice" || s.Content != strings.Join(sampleNotes, "\n") || len(s.Sources) != 3 {
+		t.Fatalf("summary %+v", s)
+	}
+	if len(runs) != 3 || runs[0].ID != parked.ID {
+		t.Fatalf("runs %+v", runs)
+	}
+	for i, r := range runs {
+		if r.Status != mnemo.Completed || r.MemoriesCreated != 2 || r.MemoryIDs[1] != s.ID {
+			t.Fatalf("run %d: %+v", i, r)
+		}
+	}
+	for _, want := range []string{"parked in alice's buffer (1 of 3 items)", "fills the buffer", "mnemo: quickstart wrote " + db + "\n"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr %q does not say %q", errOut, want)
+		}
+	}
+	code, out, _ = mnemoCmd(t, "", "-db", db, "list", "-user", "alice", "-prop", "conversation_id=trip-planning")
+	if decodeAll(t, out, &page); code != 0 || page.Total != 4 {
+		t.Fatalf("alice's memories: exit %d, %+v; want three notes and the summary", code, page)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/mnemohq/mnemo"
+	"github.com/mnemohq/mnemo/buffer"
 )
 
 // sampleConversation is the quickstart's input: a short chat in which a user tells an assistant a
@@ -28,15 +29,30 @@ func sampleConversation(start time.Time) mnemo.Input {
 	return mnemo.Conversation(msgs...)
 }
 
-// quickstart adds the sample conversation to a new file and prints the run and the memories. It
-// never opens a file that exists: with no -db (and whatever $MNEMO_DB says) it writes in a new
-// temporary directory, and a -db naming an existing file is refused.
+// sampleNotes are the buffered quickstart's inputs: three texts of one user, which a count-3 buffer
+// holds until the third arrives.
+var sampleNotes = []string{
+	"Alice is planning a trip to Lisbon in May.",
+	"Alice prefers trains to planes.",
+	"Alice is vegetarian.",
+}
+
+// quickstart adds the sample conversation to a new file and prints the run and the memories; with
+// -buffered, it adds three texts through a buffered pipeline instead. It never opens a file that
+// exists: with no -db (and whatever $MNEMO_DB says) it writes in a new temporary directory, and a
+// -db naming an existing file is refused.
 func (c *cli) quickstart(args []string) error {
-	if err := c.command("quickstart", "").none(args); err != nil {
+	cmd := c.command("quickstart", "[-buffered]")
+	buffered := cmd.fs.Bool("buffered", false,
+		"add three texts through a buffer of count 3 and a summary: see a run park, then resume with the others")
+	if err := cmd.none(args); err != nil {
 		return err
 	}
 	if c.readOnly {
 		return c.global.usagef("quickstart writes a new file: -read-only does not apply")
+	}
+	if c.buffered() || c.summarize != "" {
+		return c.global.usagef("quickstart chooses its own pipeline: -buffer-* and -summarize do not apply (see quickstart -buffered)")
 	}
 	path := c.db.path
 	if !c.db.set {
@@ -57,7 +73,12 @@ func (c *cli) quickstart(args []string) error {
 	}
 	f.Close()
 	c.db.path = path
-	if err := c.runQuickstart(); err != nil {
+	run := c.runQuickstart
+	if *buffered {
+		c.trigger, c.summarize = buffer.Trigger{Count: len(sampleNotes)}, defaultSummaryTopic
+		run = c.runBufferedQuickstart
+	}
+	if err := run(); err != nil {
 		return fmt.Errorf("quickstart (file %s): %w", path, err)
 	}
 	fmt.Fprintf(c.stderr, "mnemo: quickstart wrote %s\n", path)
@@ -89,5 +110,56 @@ func (c *cli) runQuickstart() error {
 		return err
 	}
 	fmt.Fprintf(c.stderr, "the memories of user alice (%d):\n", page.Total)
+	return c.print(page)
+}
+
+// runBufferedQuickstart adds the three sample notes to the new file, opened with a count-3 buffer
+// and a summary (the global flags set by quickstart). The first two runs park in alice's buffer; it
+// prints the first as soon as it is parked. The third fills the buffer: the three runs resume
+// together, and it prints them once ended, then alice's summary memory, which holds all three facts.
+func (c *cli) runBufferedQuickstart() error {
+	eng, err := c.open(true)
+	if err != nil {
+		return err
+	}
+	defer eng.Close()
+	opts := &mnemo.AddOptions{UserID: "alice", Properties: map[string]string{"conversation_id": "trip-planning"}}
+	ids := make([]string, len(sampleNotes))
+	for i, note := range sampleNotes {
+		run, err := eng.Memories.Add(c.ctx, mnemo.Text(note), opts)
+		if err != nil {
+			return err
+		}
+		ids[i] = run.ID
+		if i == len(sampleNotes)-1 {
+			fmt.Fprintf(c.stderr, "added run %s: its item fills the buffer (count %d), so the %d runs resume together; waiting for them...\n",
+				run.ID, c.trigger.Count, len(ids))
+			break
+		}
+		if run, err = eng.Runs.WaitFor(c.ctx, run.ID, mnemo.InBuffer); err != nil {
+			return err
+		}
+		fmt.Fprintf(c.stderr, "added run %s: it committed its own memory and parked in alice's buffer (%d of %d items)\n",
+			run.ID, i+1, c.trigger.Count)
+		if i == 0 {
+			if err := c.print(run); err != nil {
+				return err
+			}
+		}
+	}
+	runs := make([]*mnemo.Run, len(ids))
+	for i, id := range ids {
+		if runs[i], err = eng.Runs.Wait(c.ctx, id); err != nil {
+			return err
+		}
+	}
+	if err := c.print(runs); err != nil {
+		return err
+	}
+	page, err := eng.Memories.List(c.ctx, &mnemo.ListOptions{UserID: "alice", Properties: opts.Properties, Topics: []string{defaultSummaryTopic}})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stderr, "alice's summary (topic %q), made when the buffer fired:\n", defaultSummaryTopic)
 	return c.print(page)
 }
