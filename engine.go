@@ -47,10 +47,10 @@ type Options struct {
 	// waiting for the file's writer, where many runs share each commit, so this is not tied to the
 	// number of cores; the runs beyond it wait in a queue of IDs.
 	MaxInFlight int
-	// CommitPartSize is the most memories one commit transaction writes. A run with more facts
-	// commits in parts of this size, each a transaction of its own, so that one large input never
-	// holds the writer for long; the run is completed only after its last part (see the README on
-	// what readers may see meanwhile).
+	// CommitPartSize is the most memories a run commits in one transaction (several runs' parts
+	// may share one). A run with more facts commits in parts of this size, each in a transaction of
+	// its own, so that one large input never holds the writer for long; the run is completed only
+	// after its last part (see the README on what readers may see meanwhile).
 	CommitPartSize int
 	// Pipeline is the steps every add goes through.
 	Pipeline *pipeline.Pipeline

@@ -3,8 +3,10 @@ package mnemo
 // Limits on what one call may carry. A call over a limit fails with a FieldError wrapping
 // ErrInvalidInput; nothing is stored.
 const (
-	// MaxInputBytes bounds the content of one add: the texts, message contents or item contents
-	// together. Larger documents belong in File (chunked) once files are supported.
+	// MaxInputBytes bounds one add, every byte of it: the texts, message contents or item contents,
+	// message IDs, roles and names, item topics, the group, user and document IDs, and the keys and
+	// values of its properties and metadata, together. Larger documents belong in File (chunked)
+	// once files are supported.
 	MaxInputBytes = 16 << 20
 	// MaxInputParts bounds the texts, messages or items of one add.
 	MaxInputParts = 100_000

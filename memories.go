@@ -43,7 +43,10 @@ type ListOptions struct {
 // MemoryPage is one page of memories, in the order they were committed.
 type MemoryPage struct {
 	Memories []Memory `json:"memories"`
-	// Total is how many memories match the listing, across every page.
+	// Total is how many memories match the listing, across every page: counted for its first page
+	// and carried by the cursors to the next ones, so that every page of a listing gives the same
+	// total and paging through a scope reads it once. (Without a filter it counts index entries: a
+	// damaged memory, which the pages skip, is counted.)
 	Total int `json:"total"`
 	// Next is the cursor of the next page; empty on the last page.
 	Next string `json:"next,omitempty"`
@@ -59,7 +62,8 @@ type MemoryService struct{ e *Engine }
 // so that its answer is truthful: an error means the run was not recorded.
 //
 // Errors wrap ErrInvalidInput (a FieldError naming the field) for bad input or options, ErrConflict
-// for a DocumentID already added in the scope, and ErrClosed after Close.
+// for a DocumentID already added in the scope, ErrStorage when the file could not take the run (a
+// full disk: nothing was stored), ErrReadOnly on a read-only engine, and ErrClosed after Close.
 func (s *MemoryService) Add(ctx context.Context, in Input, opts *AddOptions) (*Run, error) {
 	e := s.e
 	if err := e.beginWrite(ctx); err != nil {

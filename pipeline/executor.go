@@ -41,7 +41,7 @@ type Config struct {
 	// MaxInFlight is how many runs move through the pipeline at once. Most of a run's time is spent
 	// waiting for the writer, not computing, so it is not tied to Workers. Default DefaultMaxInFlight.
 	MaxInFlight int
-	// CommitPartSize is the most facts one commit transaction writes; a run with more commits in
+	// CommitPartSize is the most facts a run commits in one transaction; a run with more commits in
 	// parts, so that other callers' writes interleave with it. Default DefaultCommitPartSize.
 	CommitPartSize int
 	// MaxAttempts bounds the tries of a failing extraction; Backoff is the wait before the second.

@@ -67,64 +67,118 @@ func readMemory(tx *bolt.Tx, key []byte, id string) (memoryRecord, error) {
 // ListMemories returns up to limit memories matching f in the order they were committed, starting
 // after cursor (from a previous page's Next; empty starts at the beginning), with the total count. A
 // damaged memory is skipped and logged; the rest of the scope is listed.
+//
+// The total is counted on the first page, and carried in the cursors of the pages after it: each
+// page then reads only from its cursor to its end, so paging through a scope costs its size once,
+// filtered or not. (An unfiltered count counts the scope's index entries without reading them, so it
+// includes a damaged memory that the pages skip.)
 func (s *Store) ListMemories(f MemoryFilter, cursor string, limit int) (MemoryPage, error) {
 	prefix := f.Scope.prefix()
-	start := prefix
-	if cursor != "" {
-		c, err := base64.RawURLEncoding.DecodeString(cursor)
-		if err != nil || len(c) != 8+16 {
-			return MemoryPage{}, errs.Field("cursor", "%q is not a cursor this listing made", cursor)
-		}
-		start = append(bytes.Clone(prefix), c...)
+	after, total, err := decodeListCursor(prefix, cursor)
+	if err != nil {
+		return MemoryPage{}, err
 	}
 	var page MemoryPage
-	err := s.view(func(tx *bolt.Tx) error {
-		page = MemoryPage{}
-		memories := tx.Bucket(bucketMemories)
-		attrs := newAttrsCache(tx)
-		filtered := len(f.Properties) > 0 || len(f.Topics) > 0
-		var last []byte // index key suffix (sequence + ID) of the page's last memory
+	err = s.view(func(tx *bolt.Tx) error {
+		page = MemoryPage{Total: total}
+		l := lister{s: s, f: &f, memories: tx.Bucket(bucketMemories), attrs: newAttrsCache(tx)}
 		c := tx.Bucket(bucketMemScope).Cursor()
-		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-			inPage := cursor == "" || bytes.Compare(k, start) > 0
-			wanted := inPage && len(page.Memories) < limit
-			if !filtered && !wanted {
-				// Counting, or noting that a next page exists: no need to read the memory.
-				page.Total++
-				if inPage && page.Next == "" {
-					page.Next = base64.RawURLEncoding.EncodeToString(last)
-				}
+		if total < 0 {
+			page.Total = l.count(c, prefix)
+		}
+		k, _ := c.Seek(prefix)
+		if after != nil {
+			k, _ = c.Seek(after)
+			if bytes.Equal(k, after) {
+				k, _ = c.Next()
+			}
+		}
+		var last []byte
+		for ; k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			m, ok := l.read(k)
+			if !ok {
 				continue
 			}
-			id := k[len(k)-16:]
-			v := memories.Get(id)
-			if v == nil {
-				s.damaged(bucketMemScope, id, fmt.Errorf("%w: the scope index names a missing memory", errs.Corrupt))
-				continue
+			if len(page.Memories) == limit { // there is a next page
+				page.Next = encodeListCursor(last, page.Total)
+				break
 			}
-			rec, err := decodeMemory(v)
-			if err == nil {
-				err = attrs.resolve(&rec)
-			}
-			if err != nil {
-				s.damaged(bucketMemories, id, err)
-				continue
-			}
-			if !f.matches(&rec.mem) {
-				continue
-			}
-			page.Total++
-			switch {
-			case wanted:
-				page.Memories = append(page.Memories, rec.mem)
-				last = bytes.Clone(k[len(prefix):])
-			case inPage && page.Next == "":
-				page.Next = base64.RawURLEncoding.EncodeToString(last)
-			}
+			page.Memories = append(page.Memories, m)
+			last = k[len(prefix):]
 		}
 		return nil
 	})
 	return page, err
+}
+
+// lister reads the memories of a listing's scope index.
+type lister struct {
+	s        *Store
+	f        *MemoryFilter
+	memories *bolt.Bucket
+	attrs    *attrsCache
+}
+
+// read returns the memory an index key names, if it is readable and matches the filter.
+func (l *lister) read(k []byte) (memory.Memory, bool) {
+	id := k[len(k)-16:]
+	v := l.memories.Get(id)
+	if v == nil {
+		l.s.damaged(bucketMemScope, id, fmt.Errorf("%w: the scope index names a missing memory", errs.Corrupt))
+		return memory.Memory{}, false
+	}
+	rec, err := decodeMemory(v)
+	if err == nil {
+		err = l.attrs.resolve(&rec)
+	}
+	if err != nil {
+		l.s.damaged(bucketMemories, id, err)
+		return memory.Memory{}, false
+	}
+	return rec.mem, l.f.matches(&rec.mem)
+}
+
+// count counts the memories of the scope that match the filter: the index entries, when nothing
+// filters them.
+func (l *lister) count(c *bolt.Cursor, prefix []byte) int {
+	n := 0
+	filtered := len(l.f.Properties) > 0 || len(l.f.Topics) > 0
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		if !filtered {
+			n++
+		} else if _, ok := l.read(k); ok {
+			n++
+		}
+	}
+	return n
+}
+
+// A listing's cursor is the index key suffix (sequence and ID) of the page's last memory, and the
+// listing's total; cursors of an earlier version carry no total, which is then counted again.
+func encodeListCursor(last []byte, total int) string {
+	return base64.RawURLEncoding.EncodeToString(binary.AppendUvarint(bytes.Clone(last), uint64(total)))
+}
+
+// decodeListCursor returns the index key to list after (nil from the start) and the total the cursor
+// carries (-1 if none).
+func decodeListCursor(prefix []byte, cursor string) ([]byte, int, error) {
+	if cursor == "" {
+		return nil, -1, nil
+	}
+	bad := errs.Field("cursor", "%q is not a cursor this listing made", cursor)
+	c, err := base64.RawURLEncoding.DecodeString(cursor)
+	if err != nil || len(c) < 8+16 {
+		return nil, 0, bad
+	}
+	total := -1
+	if len(c) > 8+16 {
+		n, size := binary.Uvarint(c[8+16:])
+		if size <= 0 || 8+16+size != len(c) || n > 1<<40 {
+			return nil, 0, bad
+		}
+		total = int(n)
+	}
+	return append(bytes.Clone(prefix), c[:8+16]...), total, nil
 }
 
 // NewMemory is a memory encoded for insertion, with its keys, all computed before the transaction

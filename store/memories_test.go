@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"testing"
@@ -164,5 +165,46 @@ func TestContentKeyNormalises(t *testing.T) {
 	}
 	if got := NormalizeContent("  Hello,   WORLD! ça va? "); got != "hello world ça va" {
 		t.Fatalf("NormalizeContent = %q", got)
+	}
+}
+
+// TestListingPagesCarryTheirTotal pages through a filtered listing: every memory once, in order, the
+// same total on every page (counted on the first, carried by the cursors), and a cursor of the
+// earlier form (without a total) still accepted.
+func TestListingPagesCarryTheirTotal(t *testing.T) {
+	t.Parallel()
+	s, _ := setup(t)
+	var ms []memory.Memory
+	for i := range 250 {
+		topic := []string{"a", "b"}[i%2]
+		ms = append(ms, mem(fmt.Sprintf("fact %d", i), "g", "u", topic, nil))
+	}
+	putMemories(t, s, ms...)
+	f := MemoryFilter{Scope: Scope{"g", "u"}, Topics: []string{"a"}}
+	var got []string
+	cursor := ""
+	for pages := 0; ; pages++ {
+		page, err := s.ListMemories(f, cursor, 40)
+		if err != nil || page.Total != 125 {
+			t.Fatalf("page %d: total %d, %v", pages, page.Total, err)
+		}
+		for _, m := range page.Memories {
+			got = append(got, m.Content)
+		}
+		if pages == 1 { // the earlier form: the key suffix alone
+			raw, _ := base64.RawURLEncoding.DecodeString(page.Next)
+			page.Next = base64.RawURLEncoding.EncodeToString(raw[:24])
+		}
+		if cursor = page.Next; cursor == "" {
+			break
+		}
+	}
+	if len(got) != 125 || got[0] != "fact 0" || got[124] != "fact 248" {
+		t.Fatalf("listed %d: %v ... %v", len(got), got[0], got[len(got)-1])
+	}
+	for _, bad := range []string{"!!", base64.RawURLEncoding.EncodeToString([]byte("short")), base64.RawURLEncoding.EncodeToString(make([]byte, 24+11))} {
+		if _, err := s.ListMemories(f, bad, 10); !errors.Is(err, errs.InvalidInput) {
+			t.Errorf("cursor %q: %v", bad, err)
+		}
 	}
 }
