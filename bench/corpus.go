@@ -19,6 +19,13 @@ const (
 	// TextCount one-sentence texts are added by the Texts benchmark, spread over TextUsers users.
 	TextCount = 5_000
 	TextUsers = 50
+	// BufferUsers users with BufferConversations conversation_id values each make the Buffers
+	// benchmark's scopes, BufferRunsPerScope runs parked in each.
+	BufferUsers         = 100
+	BufferConversations = 10
+	BufferRunsPerScope  = 10
+	BufferScopes        = BufferUsers * BufferConversations
+	BufferRuns          = BufferScopes * BufferRunsPerScope
 	// Callers is how many goroutines add at once in the end-to-end benchmarks.
 	Callers = 64
 	// BigInputBytes is the size the Latency benchmark's large conversation is built to (its message
@@ -219,6 +226,32 @@ func MakeTexts(n int) (texts, users []string) {
 		users[i] = fmt.Sprintf("user-%03d", i%TextUsers)
 	}
 	return texts, users
+}
+
+// BufferScope is the scope of the Buffers benchmark's run i: scope i % BufferScopes, so that
+// concurrent adds go to different buffers, each of which ends with BufferRunsPerScope runs. Scope s
+// belongs to user s / BufferConversations, with conversation_id s % BufferConversations.
+func BufferScope(i int) (userID, conversationID string) {
+	s := i % BufferScopes
+	return fmt.Sprintf("user-%03d", s/BufferConversations), fmt.Sprintf("conv-%02d", s%BufferConversations)
+}
+
+// MakeBufferTexts returns n distinct one-sentence texts of personal facts, from the templates of
+// MakeConversations ("I moved to Lisbon in 2014 and still rent a 2-bedroom flat near the old
+// harbour."): a sentence that repeats an earlier one, case aside, is drawn again. One sentence each,
+// so that each text is one fact and one memory.
+func MakeBufferTexts(n int) []string {
+	rng := rand.New(rand.NewPCG(corpusSeed, 2<<40))
+	texts := make([]string, 0, n)
+	seen := make(map[string]bool, n)
+	for len(texts) < n {
+		s := fact(rng)
+		if k := strings.ToLower(s); !seen[k] {
+			seen[k] = true
+			texts = append(texts, s)
+		}
+	}
+	return texts
 }
 
 // MakeBigConversation returns a conversation whose message contents add up to at least size bytes, of

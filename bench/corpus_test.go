@@ -108,6 +108,34 @@ func TestMakeTexts(t *testing.T) {
 	}
 }
 
+func TestMakeBufferTexts(t *testing.T) {
+	t.Parallel()
+	texts := MakeBufferTexts(BufferRuns)
+	distinct := make(map[string]bool)
+	for i, s := range texts {
+		if len(splitSentences(s)) != 1 {
+			t.Fatalf("text %d %q is not one sentence", i, s)
+		}
+		distinct[strings.ToLower(s)] = true
+	}
+	if len(distinct) != BufferRuns {
+		t.Errorf("%d distinct texts, want %d", len(distinct), BufferRuns)
+	}
+	scopes := make(map[[2]string]int)
+	for i := range BufferRuns {
+		u, c := BufferScope(i)
+		scopes[[2]string{u, c}]++
+	}
+	for s, n := range scopes {
+		if n != BufferRunsPerScope {
+			t.Fatalf("scope %v has %d runs, want %d", s, n, BufferRunsPerScope)
+		}
+	}
+	if len(scopes) != BufferScopes {
+		t.Errorf("%d scopes, want %d", len(scopes), BufferScopes)
+	}
+}
+
 func TestMakeBigConversation(t *testing.T) {
 	t.Parallel()
 	msgs := MakeBigConversation(BigInputBytes)

@@ -8,7 +8,7 @@
 //	go run ./bench/report -check                 # also exits 1 if a target is missed
 //
 // The scenarios are get (Runs.Get vs raw View+Get), add (Add vs raw one-put-per-Update),
-// conversations, texts and latency; see bench/README.md. Progress goes to stderr.
+// conversations, texts, latency and buffers; see bench/README.md. Progress goes to stderr.
 //
 // Shared and virtual machines are noisy: one run of a benchmark can be twice as slow as the next.
 // So each benchmark and its baseline run in alternation for several rounds (the end-to-end ones
@@ -32,7 +32,7 @@ import (
 )
 
 // scenarios are the names -only accepts, in the order they run.
-var scenarios = []string{"get", "add", "conversations", "texts", "latency"}
+var scenarios = []string{"get", "add", "conversations", "texts", "latency", "buffers"}
 
 func main() {
 	rounds := flag.Int("rounds", 5, "rounds of each benchmark and its baseline")
@@ -66,6 +66,7 @@ func main() {
 	}
 	var convs, texts []bench.EndToEndRound
 	var lats []bench.LatencyRound
+	var bufs []bench.BuffersRound
 	var err error
 	if on("conversations") {
 		if convs, err = endToEndRounds(ctx, "conversations", *rounds, bench.RunConversations); err != nil {
@@ -79,6 +80,11 @@ func main() {
 	}
 	if on("latency") {
 		if lats, err = latencyRounds(ctx, *rounds); err != nil {
+			fatal(err)
+		}
+	}
+	if on("buffers") {
+		if bufs, err = buffersRounds(ctx, *rounds); err != nil {
 			fatal(err)
 		}
 	}
@@ -99,6 +105,9 @@ func main() {
 	}
 	if lats != nil {
 		missed += printLatency(lats)
+	}
+	if bufs != nil {
+		missed += printBuffers(bufs)
 	}
 	if missed > 0 {
 		fmt.Printf("**%d target(s) missed.**\n", missed)
