@@ -399,3 +399,23 @@ func TestBufferWatch(t *testing.T) {
 		t.Fatalf("watched %v, want %s", seen, want)
 	}
 }
+
+// TestSummarizeWithoutBuffer keeps a user profile with no buffer: each run folds its facts into the
+// scope's summary as it commits them.
+func TestSummarizeWithoutBuffer(t *testing.T) {
+	t.Parallel()
+	eng, _ := setup(t, &mnemo.Options{Pipeline: pipeline.New(pipeline.Extract(), pipeline.Transform(), pipeline.Commit(),
+		pipeline.Summarize("profile"), pipeline.Commit())})
+	first := wait(t, eng, add(t, eng, mnemo.Text("Ann is a nurse."), &mnemo.AddOptions{UserID: "ann"}).ID)
+	second := wait(t, eng, add(t, eng, mnemo.Text("Ann moved to Leeds."), &mnemo.AddOptions{UserID: "ann"}).ID)
+	page, err := eng.Memories.List(ctxT(t), &mnemo.ListOptions{UserID: "ann", Topics: []string{"profile"}})
+	if err != nil || len(page.Memories) != 1 {
+		t.Fatalf("profiles: %+v, %v", page, err)
+	}
+	p := page.Memories[0]
+	if first.Status != mnemo.Completed || len(first.CommittedOperations.Created) != 2 ||
+		second.Status != mnemo.Completed || len(second.CommittedOperations.Updated) != 1 || second.CommittedOperations.Updated[0].MemoryID != p.ID ||
+		p.Version != 2 || p.Content != "Ann is a nurse.\nAnn moved to Leeds." {
+		t.Fatalf("runs %+v, %+v; profile %+v", first, second, p)
+	}
+}
