@@ -60,6 +60,9 @@ func (d *driver) run() {
 				d.logOutcome(&next)
 				return
 			}
+			if next.Status == status.InBuffer {
+				return // parked: its buffer's firing resumes it
+			}
 			if d.x.stopped() {
 				return // resumes at the next Open, from the checkpoint just written
 			}
