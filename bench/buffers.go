@@ -51,13 +51,8 @@ type BuffersRound struct {
 	// summary); Summaries, the scopes' listing totals of SummaryTopic memories; Listed, the users'
 	// listing totals of every memory. All three are read after the last run completed.
 	Memories, Summaries, Listed int
-	// FileBytes is the size of the finished file; Pairs and PairBytes count its keys and values.
-	FileBytes       int64
-	Pairs           int
-	PairBytes       int64
-	Buckets         int
-	Replay          time.Duration // the baseline: see RunBuffers
-	ReplayFileBytes int64
+	// FileFigures describe the finished file and the replay baseline.
+	FileFigures
 }
 
 // ParkRate is the runs parked per second, first Add to every run in_buffer.
@@ -110,18 +105,7 @@ func RunBuffers(ctx context.Context) (BuffersRound, error) {
 	if err := r.flush(ctx, path, pipe, ids); err != nil {
 		return r, err
 	}
-	if fi, err := os.Stat(path); err == nil {
-		r.FileBytes = fi.Size()
-	}
-	snap, err := readSnapshot(path)
-	if err != nil {
-		return r, err
-	}
-	r.Pairs, r.PairBytes, r.Buckets = len(snap.pairs), snap.bytes, len(snap.buckets)
-	if r.Replay, err = snap.replay(filepath.Join(dir, "replay.db"), &r.ReplayFileBytes); err != nil {
-		return r, err
-	}
-	return r, nil
+	return r, r.measureFile(path, dir)
 }
 
 // park opens a new engine at path, parks the runs, and closes it, timing the Close.

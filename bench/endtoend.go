@@ -28,13 +28,8 @@ type EndToEndRound struct {
 	// Accepted is the time from the first Add to the return of the last; Wall, from the first Add
 	// to the completion of every run.
 	Accepted, Wall time.Duration
-	// FileBytes is the size of the finished file; Pairs and PairBytes count its keys and values.
-	FileBytes       int64
-	Pairs           int
-	PairBytes       int64
-	Buckets         int
-	Replay          time.Duration // the baseline: see RunConversations
-	ReplayFileBytes int64
+	// FileFigures describe the finished file and the replay baseline.
+	FileFigures
 }
 
 // RunsPerSecond is the number of runs over the wall time.
@@ -140,19 +135,7 @@ func endToEnd(ctx context.Context, name string, n int, input func(int) (mnemo.In
 	if err := eng.Close(); err != nil {
 		return r, fmt.Errorf("%s: close: %w", name, err)
 	}
-	if fi, err := os.Stat(path); err == nil {
-		r.FileBytes = fi.Size()
-	}
-	snap, err := readSnapshot(path)
-	if err != nil {
-		return r, err
-	}
-	r.Pairs, r.PairBytes, r.Buckets = len(snap.pairs), snap.bytes, len(snap.buckets)
-	replayPath := filepath.Join(dir, "replay.db")
-	if r.Replay, err = snap.replay(replayPath, &r.ReplayFileBytes); err != nil {
-		return r, err
-	}
-	return r, nil
+	return r, r.measureFile(path, dir)
 }
 
 // Conversations is the Conversations benchmark under `go test -bench`: one op is one round of

@@ -3,6 +3,7 @@ package bench
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -133,4 +134,30 @@ func (s *snapshot) bucket(tx *bolt.Tx, path [][]byte, create bool) (*bolt.Bucket
 		}
 	}
 	return b, nil
+}
+
+// FileFigures describes a finished mnemo file and its baseline: the time to replay its keys and
+// values into a new bbolt file.
+type FileFigures struct {
+	// FileBytes is the size of the finished file; Pairs and PairBytes count its keys and values.
+	FileBytes       int64
+	Pairs           int
+	PairBytes       int64
+	Buckets         int
+	Replay          time.Duration // the baseline
+	ReplayFileBytes int64
+}
+
+// measureFile fills f from the finished file at path, replaying it into a new file in dir.
+func (f *FileFigures) measureFile(path, dir string) error {
+	if fi, err := os.Stat(path); err == nil {
+		f.FileBytes = fi.Size()
+	}
+	snap, err := readSnapshot(path)
+	if err != nil {
+		return err
+	}
+	f.Pairs, f.PairBytes, f.Buckets = len(snap.pairs), snap.bytes, len(snap.buckets)
+	f.Replay, err = snap.replay(filepath.Join(dir, "replay.db"), &f.ReplayFileBytes)
+	return err
 }
