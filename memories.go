@@ -38,6 +38,9 @@ type ListOptions struct {
 	Limit int
 	// Cursor is the Next of the previous page; empty for the first.
 	Cursor string
+	// IncludeSuperseded lists memories superseded by later ones too (see Memory.SupersededBy);
+	// expired memories are left out either way.
+	IncludeSuperseded bool
 }
 
 // MemoryPage is one page of memories, in the order they were committed.
@@ -151,6 +154,7 @@ func (s *MemoryService) List(ctx context.Context, opts *ListOptions) (*MemoryPag
 	}
 	page, err := s.e.store.ListMemories(store.MemoryFilter{
 		Scope: store.Scope{Group: o.Group, UserID: o.UserID}, Properties: o.Properties, Topics: o.Topics,
+		Now: s.e.now(), IncludeSuperseded: o.IncludeSuperseded,
 	}, o.Cursor, o.Limit)
 	if err != nil {
 		return nil, err
@@ -166,5 +170,5 @@ func (s *MemoryService) Delete(ctx context.Context, id string) error {
 	if err := s.e.beginWrite(ctx); err != nil {
 		return err
 	}
-	return s.e.store.DeleteMemory(id)
+	return s.e.store.DeleteMemory(id, ChangeByAPI, s.e.now())
 }

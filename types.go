@@ -31,6 +31,8 @@ type (
 	Item = memory.Item
 	// Fact is a candidate memory, as an Extractor returns it.
 	Fact = memory.Fact
+	// Change is one entry of a memory's history.
+	Change = memory.Change
 
 	// Extractor turns an input into candidate facts; see package pipeline.
 	Extractor = pipeline.Extractor
@@ -64,6 +66,9 @@ const (
 	InputConversation = status.InputConversation
 	InputPreExtracted = status.InputPreExtracted
 )
+
+// ChangeByAPI is the RunID of a change the application made by a call (Update, Delete).
+const ChangeByAPI = memory.ChangeByAPI
 
 // The chat roles a Message may carry.
 const (

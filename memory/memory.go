@@ -25,8 +25,20 @@ type Memory struct {
 	// EventTime is when the remembered thing was said or happened, where the input told us; zero
 	// when it is unknown.
 	EventTime time.Time `json:"event_time,omitzero"`
-	// Version starts at 1 and grows with every update.
+	// Version starts at 1 and grows with every change of the memory: an update, its supersession.
 	Version int `json:"version"`
+	// ExpiresAt, when set, is when the memory expires: from then on listings (and searches) leave it
+	// out; it stays stored, readable by ID, until purged.
+	ExpiresAt time.Time `json:"expires_at,omitzero"`
+	// SupersededBy is the ID of the memory that contradicted this one, and SupersededAt when: a
+	// superseded memory stays readable by ID, and listings leave it out unless asked.
+	SupersededBy string    `json:"superseded_by,omitempty"`
+	SupersededAt time.Time `json:"superseded_at,omitzero"`
+}
+
+// Hidden reports whether listings leave m out by default at time now: superseded, or expired.
+func (m *Memory) Hidden(now time.Time) bool {
+	return m.SupersededBy != "" || (!m.ExpiresAt.IsZero() && !now.Before(m.ExpiresAt))
 }
 
 // Clone returns a deep copy of m.

@@ -220,7 +220,7 @@ func (d *driver) prepare(r *status.Run, run uuid.UUID, step int, out *batch, fro
 	for i := from; i < to; i++ {
 		f := &out.Facts[i]
 		if out.summary != nil && i == 0 {
-			res = append(res, out.summary.prepare(r, f, now))
+			res = append(res, out.summary.prepare(d.x.cfg.Store, r, f, now))
 			continue
 		}
 		id := memoryID(run, step, i, f.Content)
@@ -237,7 +237,7 @@ func (d *driver) prepare(r *status.Run, run uuid.UUID, step int, out *batch, fro
 			}
 			m.Metadata = nil // another run's: shared through attrsRun, or it has none
 		}
-		res = append(res, store.PrepareMemory(m, id, attrsRun, keys.Key(out.norm(i))))
+		res = append(res, d.x.cfg.Store.PrepareMemory(m, id, attrsRun, keys.Key(out.norm(i)), r.ID, ""))
 	}
 	return res
 }

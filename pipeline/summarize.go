@@ -108,7 +108,7 @@ func (d *driver) summarize(r *status.Run, step int, topic string, in *batch) (*b
 }
 
 // prepare makes the summary's memory ready to insert, with its version and creation time.
-func (s *summaryPlan) prepare(r *status.Run, f *memory.Fact, now time.Time) store.NewMemory {
+func (s *summaryPlan) prepare(st *store.Store, r *status.Run, f *memory.Fact, now time.Time) store.NewMemory {
 	created := s.createdAt
 	if created.IsZero() {
 		created = now
@@ -118,5 +118,5 @@ func (s *summaryPlan) prepare(r *status.Run, f *memory.Fact, now time.Time) stor
 		Properties: r.Properties, Sources: f.Sources, CreatedAt: created, UpdatedAt: now,
 		EventTime: f.EventTime, Version: s.expect + 1,
 	}
-	return store.PrepareSummary(m, s.id, s.expect)
+	return st.PrepareSummary(m, s.id, s.expect, r.ID)
 }

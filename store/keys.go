@@ -26,18 +26,23 @@ var (
 	bucketProgress    = []byte("progress")     // run ID -> step and facts committed of a commit under way
 	bucketDocuments   = []byte("documents")    // scope + document ID -> run ID
 	bucketMemories    = []byte("memories")     // memory ID (16 bytes) -> memory record
-	bucketMemScope    = []byte("mem_scope")    // scope + sequence (8 bytes) + memory ID -> nothing
+	bucketMemScope    = []byte("mem_scope")    // scope + sequence (8 bytes) + memory ID -> hidden flags (see scopeEntry)
 	bucketMemContent  = []byte("mem_content")  // scope + properties + content hash -> memory ID
 	bucketBuffers     = []byte("buffers")      // buffer key (see BufferScope) -> the buffer's header
 	bucketBufItems    = []byte("buffer_items") // buffer key + ULID -> park time, run ID, item
 	bucketBufRuns     = []byte("buffer_runs")  // buffer key + run ID -> what the run said of itself when it parked
 	bucketFirings     = []byte("firings")      // leading run's ID -> the runs of its firing
 	bucketFollowers   = []byte("followers")    // run ID -> the ID of the run leading its firing
+	bucketTerms       = []byte("terms")        // scope + term + memory ID -> hash of the memory's properties and topic
+	bucketHistory     = []byte("history")      // memory ID + ULID -> one change of the memory
+	bucketRunScope    = []byte("run_scope")    // scope + run ID -> nothing: a user's runs, for PurgeUser
+	bucketPurges      = []byte("purges")       // scope -> a PurgeUser under way, resumed at Open
 )
 
 var allBuckets = [][]byte{bucketMeta, bucketRuns, bucketRunStatus, bucketRunOps, bucketInputs, bucketAttrs,
 	bucketCheckpoints, bucketProgress, bucketDocuments, bucketMemories, bucketMemScope, bucketMemContent,
-	bucketBuffers, bucketBufItems, bucketBufRuns, bucketFirings, bucketFollowers}
+	bucketBuffers, bucketBufItems, bucketBufRuns, bucketFirings, bucketFollowers, bucketTerms, bucketHistory,
+	bucketRunScope, bucketPurges}
 
 // idBytes parses a UUID string into its 16 bytes, the form every ID takes as a key.
 func idBytes(field, id string) ([]byte, error) {

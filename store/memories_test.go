@@ -19,7 +19,7 @@ func putMemories(t *testing.T, s *Store, ms ...memory.Memory) {
 	r := mustCreate(t, s, newRun(t))
 	_, err := s.UpdateRun(r.ID, 0, func(tx *Tx, run *status.Run) error {
 		for _, m := range ms {
-			nm := PrepareMemory(m, uuid.MustParse(m.ID), nil, ContentKey(Scope{m.Group, m.UserID}, m.Properties, m.Content))
+			nm := s.PrepareMemory(m, uuid.MustParse(m.ID), nil, ContentKey(Scope{m.Group, m.UserID}, m.Properties, m.Content), r.ID, "")
 			if change, err := tx.InsertMemory(&nm); err != nil || change != Created {
 				return fmt.Errorf("insert %q: %v, %v", m.Content, change, err)
 			}
@@ -52,13 +52,13 @@ func TestMemoryRoundTripAndDelete(t *testing.T) {
 	if fmt.Sprint(got) != fmt.Sprint(m) {
 		t.Fatalf("stored %+v\nread   %+v", m, got)
 	}
-	if err := s.DeleteMemory(m.ID); err != nil {
+	if err := s.DeleteMemory(m.ID, "api", t0); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.Memory(m.ID); !errors.Is(err, errs.NotFound) {
 		t.Fatalf("after delete: %v", err)
 	}
-	if err := s.DeleteMemory(m.ID); !errors.Is(err, errs.NotFound) {
+	if err := s.DeleteMemory(m.ID, "api", t0); !errors.Is(err, errs.NotFound) {
 		t.Fatalf("second delete: %v", err)
 	}
 	page, err := s.ListMemories(MemoryFilter{Scope: Scope{"default", "alice"}}, "", 10)

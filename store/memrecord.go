@@ -74,6 +74,9 @@ func encodeMemory(rec *memoryRecord) []byte {
 	e.Time(m.UpdatedAt)
 	e.Time(m.EventTime)
 	e.Int(int64(m.Version))
+	e.Time(m.ExpiresAt)
+	e.Str(m.SupersededBy)
+	e.Time(m.SupersededAt)
 	return e.B
 }
 
@@ -122,6 +125,11 @@ func decodeMemory(b []byte) (memoryRecord, error) {
 	m.UpdatedAt = readTime(&d, legacy)
 	m.EventTime = readTime(&d, legacy)
 	m.Version = int(d.Int())
+	if !legacy {
+		m.ExpiresAt = d.Time()
+		m.SupersededBy = d.Str()
+		m.SupersededAt = d.Time()
+	}
 	if d.Err() == nil && d.Len() != 0 {
 		d.Fail("trailing bytes")
 	}

@@ -54,6 +54,10 @@ type Options struct {
 	ReadOnly bool
 	// Logger receives damaged records that listings skip; default: discard.
 	Logger *slog.Logger
+	// Terms returns the index terms of a memory's content, for the term index that finds a new fact's
+	// related memories (and, later, searches); nil indexes nothing. It must be deterministic: the
+	// terms of a memory's content are computed again to unindex it.
+	Terms func(content string) []string
 	// FailCommit, if set, is called before each write transaction commits; an error it returns
 	// fails that transaction as a StorageError would. It is for fault-injection tests.
 	FailCommit func() error

@@ -29,6 +29,7 @@ func IsStorage(err error) bool { return errors.Is(err, errs.Storage) }
 
 // writeOp is one caller's write, waiting for the writer.
 type writeOp struct {
+	s       *Store
 	fn      func(*Tx) error
 	err     error
 	changed []status.Run // runs fn changed in status; published once the transaction commits
@@ -62,7 +63,7 @@ func (w *writer) do(fn func(*Tx) error) error {
 	if w == nil {
 		return errs.ReadOnly
 	}
-	op := &writeOp{fn: fn, done: make(chan struct{})}
+	op := &writeOp{s: w.s, fn: fn, done: make(chan struct{})}
 	w.mu.RLock()
 	if w.closed {
 		w.mu.RUnlock()
@@ -199,7 +200,7 @@ func Reject(err error) error {
 // with ErrCorrupt.
 func runOp(op *writeOp, tx *bolt.Tx) (err error) {
 	defer recoverCorrupt(&err)
-	return op.fn(&Tx{tx: tx, op: op})
+	return op.fn(&Tx{tx: tx, op: op, s: op.s})
 }
 
 // finish publishes what a committed op changed and releases its caller.
@@ -270,6 +271,7 @@ const appendFill = 0.9
 
 // Tx is a write transaction handed to the functions given to the writer.
 type Tx struct {
+	s       *Store
 	tx      *bolt.Tx
 	op      *writeOp
 	spilled map[string]int           // run key -> parts of operations spilled, for runs updated in this op
