@@ -192,4 +192,3 @@ func decodeListCursor(prefix []byte, cursor string) ([]byte, int, error) {
 	}
 	return append(bytes.Clone(prefix), c[:8+16]...), total, nil
 }
-
