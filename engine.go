@@ -149,6 +149,9 @@ func Open(path string, opts *Options) (*Engine, error) {
 			o.Logger.Warn("mnemo: could not mark interrupted runs queued; resuming them anyway", "err", err)
 		}
 	}
+	if purges, err := st.Purges(); err == nil && len(purges) > 0 {
+		go e.resumePurges(purges)
+	}
 	if err := e.exec.Start(); err != nil {
 		// The buffers could not be read: the runs parked in them stay parked; the rest works.
 		o.Logger.Error("mnemo: buffers not scheduled", "err", err)
@@ -210,6 +213,21 @@ func resolveOptions(opts *Options) (Options, error) {
 		o.ShutdownTimeout = DefaultShutdownTimeout
 	}
 	return o, nil
+}
+
+// resumePurges finishes, in the background, the PurgeUser calls a previous process did not finish.
+// Close interrupts it; the next Open resumes it again.
+func (e *Engine) resumePurges(scopes []store.Scope) {
+	for _, sc := range scopes {
+		e.opts.Logger.Info("mnemo: resuming an interrupted purge", "group", sc.Group, "user", sc.UserID)
+		rep, err := e.store.PurgeUser(sc.Group, sc.UserID)
+		switch {
+		case err == nil:
+			e.opts.Logger.Info("mnemo: purge finished", "group", sc.Group, "user", sc.UserID, "runs", rep.Runs, "memories", rep.Memories)
+		case !errors.Is(err, ErrClosed):
+			e.opts.Logger.Error("mnemo: purge failed; the next Open tries again", "group", sc.Group, "user", sc.UserID, "err", err)
+		}
+	}
 }
 
 // Close stops taking work, lets the steps under way finish within Options.ShutdownTimeout, wakes

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -24,6 +25,9 @@ type AddOptions struct {
 	DocumentID string
 	// Metadata labels every memory the add creates (stored once for the add, not once per memory).
 	Metadata map[string]string
+	// ExpiresAt, when set, is when the memories the add creates expire: from then on listings (and
+	// searches) leave them out; they stay stored until purged.
+	ExpiresAt time.Time
 }
 
 // ListOptions selects a page of memories. Group and UserID name one scope, strictly: memories of
@@ -103,7 +107,7 @@ func (s *MemoryService) Add(ctx context.Context, in Input, opts *AddOptions) (*R
 		ID: id.String(), Status: Queued, Group: o.Group, UserID: o.UserID,
 		Properties: maps.Clone(o.Properties), DocumentID: o.DocumentID, Metadata: maps.Clone(o.Metadata),
 		InputType: p.Type, Steps: e.opts.Pipeline.Names(), StartingStep: start, Step: start,
-		CreatedAt: now, UpdatedAt: now,
+		CreatedAt: now, UpdatedAt: now, ExpiresAt: o.ExpiresAt.UTC().Round(0),
 	}, data)
 	if err != nil {
 		return nil, fmt.Errorf("add: %w", err)
@@ -165,7 +169,8 @@ func (s *MemoryService) List(ctx context.Context, opts *ListOptions) (*MemoryPag
 	return &MemoryPage{Memories: page.Memories, Total: page.Total, Next: page.Next}, nil
 }
 
-// Delete removes the memory with the given ID, or returns an error wrapping ErrNotFound.
+// Delete removes the memory with the given ID, or returns an error wrapping ErrNotFound. Its
+// history stays, ending with the deletion (RunID "api"); Purge removes it for good.
 func (s *MemoryService) Delete(ctx context.Context, id string) error {
 	if err := s.e.beginWrite(ctx); err != nil {
 		return err

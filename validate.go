@@ -213,6 +213,9 @@ func checkAddOptions(o *AddOptions) error {
 	if err := checkProperties("properties", o.Properties); err != nil {
 		return err
 	}
+	if err := checkTime("expires_at", o.ExpiresAt); err != nil {
+		return err
+	}
 	return checkMetadata(o.Metadata)
 }
 

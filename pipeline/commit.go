@@ -228,6 +228,7 @@ func (d *driver) prepare(r *status.Run, run uuid.UUID, step int, out *batch, fro
 			ID: id.String(), Content: f.Content, Topic: f.Topic,
 			Group: r.Group, UserID: r.UserID, Properties: r.Properties, Metadata: r.Metadata,
 			Sources: f.Sources, CreatedAt: now, UpdatedAt: now, EventTime: f.EventTime, Version: 1,
+			ExpiresAt: r.ExpiresAt,
 		}
 		attrsRun := run[:]
 		if len(f.Sources) > 0 && f.Sources[0].RunID != r.ID {

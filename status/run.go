@@ -87,6 +87,8 @@ type Run struct {
 	StartedAt   time.Time `json:"started_at,omitzero"`
 	CompletedAt time.Time `json:"completed_at,omitzero"`
 	UpdatedAt   time.Time `json:"updated_at"`
+	// ExpiresAt, when set, is when the memories the run creates expire (see AddOptions.ExpiresAt).
+	ExpiresAt time.Time `json:"expires_at,omitzero"`
 	// Revision grows with every stored change, by one for each edge of the state machine the change
 	// takes; updates are compare-and-set on it.
 	Revision int64 `json:"revision"`

@@ -44,6 +44,9 @@ func (s *Store) WriteLeadingChunks(runID string, cp *Checkpoint) error {
 	}
 	for i, chunk := range cp.chunks[:len(cp.chunks)-1] {
 		err := s.writer.do(func(t *Tx) error {
+			if t.tx.Bucket(bucketRuns).Get(key) == nil {
+				return Reject(fmt.Errorf("run %s: %w", runID, errs.NotFound)) // purged meanwhile
+			}
 			b := t.tx.Bucket(bucketCheckpoints)
 			if i == 0 {
 				if err := deletePrefix(b, checkpointPrefix(key, cp.step)); err != nil {

@@ -30,6 +30,9 @@ func (s *Store) migrate(from byte) error {
 	}); err != nil {
 		return fmt.Errorf("migrate runs: %w", err)
 	}
+	if err := s.indexRunScopes(); err != nil {
+		return fmt.Errorf("migrate runs: %w", err)
+	}
 	if err := s.rewrite(bucketMemories, memoryFormat1, func(v []byte) ([]byte, error) {
 		rec, err := decodeMemory(v)
 		if err != nil {
@@ -97,4 +100,33 @@ func (s *Store) rewrite(bucket []byte, format byte, convert func([]byte) ([]byte
 			return nil
 		}
 	}
+}
+
+// indexRunScopes puts every run in the index of its scope's runs (bucketRunScope), which schema 1
+// did not have.
+func (s *Store) indexRunScopes() error {
+	var keys [][]byte
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketRuns).ForEach(func(k, v []byte) error {
+			r, _, err := decodeRun(v)
+			if err != nil {
+				return nil // damaged: its readers say so
+			}
+			keys = append(keys, append(Scope{r.Group, r.UserID}.prefix(), k...))
+			return nil
+		})
+	})
+	for len(keys) > 0 && err == nil {
+		n := min(len(keys), migrateBatch)
+		err = s.db.Update(func(tx *bolt.Tx) error {
+			for _, k := range keys[:n] {
+				if err := tx.Bucket(bucketRunScope).Put(k, nil); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		keys = keys[n:]
+	}
+	return err
 }

@@ -42,6 +42,7 @@ func encodeRun(r *status.Run, spilled int) []byte {
 	e.Time(r.CompletedAt)
 	e.Time(r.UpdatedAt)
 	e.Int(r.Revision)
+	e.Time(r.ExpiresAt)
 	return e.B
 }
 
@@ -136,6 +137,9 @@ func decodeRunInto(b []byte, r *status.Run) (spilled int, err error) {
 	r.CompletedAt = readTime(&d, legacy)
 	r.UpdatedAt = readTime(&d, legacy)
 	r.Revision = d.Int()
+	if !legacy {
+		r.ExpiresAt = d.Time()
+	}
 	if d.Err() == nil && !r.Status.Valid() {
 		d.Fail("run status " + string(r.Status))
 	}

@@ -36,6 +36,7 @@ func (s *Store) CreateRun(r status.Run, input []byte) (status.Run, error) {
 	if len(r.Properties) > 0 || len(r.Metadata) > 0 {
 		attrs = encodeAttrs(r.Properties, r.Metadata)
 	}
+	scope := Scope{r.Group, r.UserID}.prefix()
 	if r.DocumentID != "" {
 		docKey = documentKey(Scope{r.Group, r.UserID}, r.DocumentID)
 	}
@@ -43,6 +44,12 @@ func (s *Store) CreateRun(r status.Run, input []byte) (status.Run, error) {
 		runs := t.tx.Bucket(bucketRuns)
 		if runs.Get(id) != nil {
 			return Reject(fmt.Errorf("create run %s: %w: the ID exists", r.ID, errs.Conflict))
+		}
+		if t.tx.Bucket(bucketPurges).Get(scope) != nil {
+			return Reject(fmt.Errorf("user %q of group %q: %w: being purged", r.UserID, r.Group, errs.Conflict))
+		}
+		if err := t.tx.Bucket(bucketRunScope).Put(append(bytes.Clone(scope), id...), nil); err != nil {
+			return err
 		}
 		if docKey != nil {
 			docs := t.tx.Bucket(bucketDocuments)
