@@ -20,8 +20,9 @@ type batch struct {
 	// norms holds each fact's normalised content (store.NormalizeContent), where transform computed
 	// it; summary, set by a summarize step, says that the first fact is that summary. Neither is
 	// checkpointed: a summary is committed by the stage that made it.
-	norms   []string
-	summary *summaryPlan
+	norms     []string
+	summary   *summaryPlan
+	reconcile bool // the stage ran a transform step: its facts are reconciled before they commit
 }
 
 // norm returns fact i's normalised content.

@@ -71,6 +71,7 @@ func (d *driver) compute(r *status.Run, in *batch, j int) (*batch, int, error) {
 			if err := d.x.computing(func() { out = transform(out) }); err != nil {
 				return nil, j, err
 			}
+			out.reconcile = true
 		case summarizeStep:
 			var err error
 			if out, err = d.summarize(r, j, s.topic, out); err != nil {
@@ -119,10 +120,14 @@ func (d *driver) commit(r *status.Run, c int, out *batch, fused bool) (status.Ru
 		end := min(done+x.cfg.CommitPartSize, total)
 		now := x.now()
 		final := end == total
+		verdicts, err := d.reconcile(r, c, out, done, end)
+		if err != nil {
+			return status.Run{}, err
+		}
 		var part []store.NewMemory
 		var parking *parking
 		if cerr := x.computing(func() {
-			part = d.prepare(r, runUUID, c, out, done, end, attrs, now)
+			part = d.prepare(r, runUUID, c, out, done, end, attrs, verdicts, now)
 			if final && parkAt >= 0 {
 				parking = newParking(r, parkAt, out)
 			}
@@ -142,16 +147,12 @@ func (d *driver) commit(r *status.Run, c int, out *batch, fused bool) (status.Ru
 			}
 			var ops status.Operations
 			for i := range part {
-				change, err := t.InsertMemory(&part[i])
-				if err != nil {
-					return err
+				v := &verdict{Decision: Decision{Op: OpAdd}}
+				if verdicts != nil {
+					v = &verdicts[i]
 				}
-				op := status.Operation{MemoryID: part[i].ID, CommittedAt: now}
-				switch change {
-				case store.Created:
-					ops.Created = append(ops.Created, op)
-				case store.Updated:
-					ops.Updated = append(ops.Updated, op)
+				if err := apply(t, run, v, &out.Facts[done+i], &part[i], now, &ops); err != nil {
+					return err
 				}
 			}
 			if err := t.RecordOps(run, ops, large); err != nil {
@@ -211,16 +212,27 @@ func (d *driver) sourceAttrs(r *status.Run, out *batch) (map[string]bool, error)
 	return d.x.cfg.Store.AttrsOf(others)
 }
 
-// prepare makes the memories of facts[from:to] of out ready to insert: IDs, records and keys, all
-// computed before the write. A memory shares the properties and metadata of the run its fact came
+// prepare makes the memories of facts[from:to] of out ready to insert: IDs, records, keys and
+// history rows, all computed before the write; a fact that verdicts say inserts nothing (noop,
+// update) gets a zero NewMemory. A memory shares the properties and metadata of the run its fact came
 // from (after a buffer, not always r); a summary keeps the scope's properties itself.
-func (d *driver) prepare(r *status.Run, run uuid.UUID, step int, out *batch, from, to int, attrs map[string]bool, now time.Time) []store.NewMemory {
+func (d *driver) prepare(r *status.Run, run uuid.UUID, step int, out *batch, from, to int, attrs map[string]bool, verdicts []verdict, now time.Time) []store.NewMemory {
 	keys := store.NewContentKeyer(store.Scope{Group: r.Group, UserID: r.UserID}, r.Properties)
-	res := make([]store.NewMemory, 0, to-from)
+	res := make([]store.NewMemory, to-from)
 	for i := from; i < to; i++ {
 		f := &out.Facts[i]
+		reason := ""
+		if verdicts != nil {
+			v := &verdicts[i-from]
+			if v.Op == OpNoop || v.Op == OpUpdate {
+				continue
+			}
+			if v.Op == OpSupersede {
+				reason = "supersedes " + v.Target + ": " + v.Reason
+			}
+		}
 		if out.summary != nil && i == 0 {
-			res = append(res, out.summary.prepare(d.x.cfg.Store, r, f, now))
+			res[i-from] = out.summary.prepare(d.x.cfg.Store, r, f, now)
 			continue
 		}
 		id := memoryID(run, step, i, f.Content)
@@ -238,7 +250,7 @@ func (d *driver) prepare(r *status.Run, run uuid.UUID, step int, out *batch, fro
 			}
 			m.Metadata = nil // another run's: shared through attrsRun, or it has none
 		}
-		res = append(res, d.x.cfg.Store.PrepareMemory(m, id, attrsRun, keys.Key(out.norm(i)), r.ID, ""))
+		res[i-from] = d.x.cfg.Store.PrepareMemory(m, id, attrsRun, keys.Key(out.norm(i)), r.ID, reason)
 	}
 	return res
 }

@@ -33,6 +33,9 @@ type Config struct {
 	Extractor Extractor
 	// Summarizer makes the summaries of Summarize steps; required when the pipeline has one.
 	Summarizer Summarizer
+	// Reconciler decides, in transform steps, what each fact does to the memories its scope holds;
+	// nil adds every fact that is not an exact repeat.
+	Reconciler Reconciler
 	Clock      clock.Clock
 	Logger     *slog.Logger
 	// Workers is how many steps compute at once: extractions (each call of the Extractor) and

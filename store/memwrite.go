@@ -78,6 +78,9 @@ func (s *Store) PrepareSummary(m memory.Memory, key [16]byte, expect int, runID 
 	return nm
 }
 
+// Terms returns the index terms of a content, as the store indexes memories (Options.Terms).
+func (s *Store) Terms(content string) []string { return s.terms(content) }
+
 // ContentOwner returns the ID of the memory that holds the content of nm, or "".
 func (t *Tx) ContentOwner(nm *NewMemory) string {
 	if v := t.tx.Bucket(bucketMemContent).Get(nm.contentKey); v != nil {
@@ -200,7 +203,7 @@ func (t *Tx) UpdateMemory(u *MemoryUpdate) (memory.Memory, error) {
 	newKey := ContentKey(scope, m.Properties, u.Content)
 	contents := t.tx.Bucket(bucketMemContent)
 	if owner := contents.Get(newKey); owner != nil && !bytes.Equal(owner, key) {
-		return memory.Memory{}, Reject(fmt.Errorf("memory %s: %w: %w (memory %s)", u.ID, errs.Conflict, ErrContentTaken, uuidString(owner)))
+		return memory.Memory{}, fmt.Errorf("memory %s: %w: %w (memory %s)", u.ID, errs.Conflict, ErrContentTaken, uuidString(owner))
 	}
 	if owner := contents.Get(oldKey); bytes.Equal(owner, key) {
 		if err := contents.Delete(oldKey); err != nil {
@@ -265,11 +268,11 @@ func (t *Tx) SupersedeMemory(id string, expect int, successor, successorContent,
 }
 
 // liveMemory reads a memory to change: it must exist, not be superseded, and have version expect
-// (unless expect is -1). Errors come before any write, so they are rejections.
+// (unless expect is -1).
 func (t *Tx) liveMemory(id string, expect int) ([]byte, memoryRecord, error) {
 	key, err := idBytes("memory id", id)
 	if err != nil {
-		return nil, memoryRecord{}, Reject(err)
+		return nil, memoryRecord{}, err
 	}
 	rec, err := readMemory(t.tx, key, id)
 	if err == nil {
@@ -277,11 +280,11 @@ func (t *Tx) liveMemory(id string, expect int) ([]byte, memoryRecord, error) {
 	}
 	switch {
 	case err != nil:
-		return nil, memoryRecord{}, Reject(err)
+		return nil, memoryRecord{}, err
 	case rec.mem.SupersededBy != "":
-		return nil, memoryRecord{}, Reject(fmt.Errorf("memory %s: %w: superseded by %s", id, errs.Conflict, rec.mem.SupersededBy))
+		return nil, memoryRecord{}, fmt.Errorf("memory %s: %w: superseded by %s", id, errs.Conflict, rec.mem.SupersededBy)
 	case expect >= 0 && rec.mem.Version != expect:
-		return nil, memoryRecord{}, Reject(fmt.Errorf("memory %s: %w: version %d, read as %d", id, errs.Conflict, rec.mem.Version, expect))
+		return nil, memoryRecord{}, fmt.Errorf("memory %s: %w: version %d, read as %d", id, errs.Conflict, rec.mem.Version, expect)
 	}
 	return key, rec, nil
 }
@@ -353,9 +356,21 @@ func (s *Store) UpdateMemory(u *MemoryUpdate) (memory.Memory, error) {
 	err := s.writer.do(func(t *Tx) error {
 		var err error
 		out, err = t.UpdateMemory(u)
-		return err
+		return rejectChecks(err)
 	})
 	return out, err
+}
+
+// rejectChecks marks the errors of a memory's checks (no such memory, superseded, another version,
+// damaged, malformed ID), which a write that changes one memory meets before it writes anything, as
+// rejections (see Reject); any other error stays as it is.
+func rejectChecks(err error) error {
+	for _, check := range []error{errs.NotFound, errs.Conflict, errs.Corrupt, errs.InvalidInput} {
+		if errors.Is(err, check) {
+			return Reject(err)
+		}
+	}
+	return err
 }
 
 // DeleteMemory removes a memory and its index entries, keeping its history, to which it adds the
@@ -364,7 +379,7 @@ func (s *Store) DeleteMemory(id, runID string, now time.Time) error {
 	return s.writer.do(func(t *Tx) error {
 		key, rec, err := t.readForRemoval(id)
 		if err != nil {
-			return err
+			return rejectChecks(err)
 		}
 		if err := t.removeMemory(key, &rec); err != nil {
 			return err
@@ -385,10 +400,10 @@ func (s *Store) PurgeMemory(id string) error {
 				return err
 			}
 		case !errors.Is(err, errs.NotFound):
-			return err
+			return rejectChecks(err)
 		default:
 			if k, _ := t.tx.Bucket(bucketHistory).Cursor().Seek(key); k == nil || !bytes.HasPrefix(k, key) {
-				return err
+				return Reject(err)
 			}
 		}
 		return t.dropHistory(key)
@@ -399,14 +414,14 @@ func (s *Store) PurgeMemory(id string) error {
 func (t *Tx) readForRemoval(id string) ([]byte, memoryRecord, error) {
 	key, err := idBytes("memory id", id)
 	if err != nil {
-		return nil, memoryRecord{}, Reject(err)
+		return key, memoryRecord{}, err
 	}
 	rec, err := readMemory(t.tx, key, id)
 	if err == nil {
 		err = newAttrsCache(t.tx).resolve(&rec)
 	}
 	if err != nil {
-		return key, memoryRecord{}, Reject(err)
+		return key, memoryRecord{}, err
 	}
 	return key, rec, nil
 }

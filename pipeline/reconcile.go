@@ -1,0 +1,138 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/mnemohq/mnemo/internal/errs"
+	"github.com/mnemohq/mnemo/memory"
+	"github.com/mnemohq/mnemo/status"
+	"github.com/mnemohq/mnemo/store"
+)
+
+// verdict is a Reconciler's decision on one fact, with the version its target had when it was read:
+// the decision is applied as a compare-and-set on it.
+type verdict struct {
+	Decision
+	expect int
+}
+
+// reconcile decides, through the engine's Reconciler, what facts[from:to] of out do to the memories
+// of their scope: each fact's related memories are found through the scope's term index (never a
+// scan of the scope), read, and handed over with it. It returns nil (every fact an add) when the
+// stage ran no transform step, or the engine has no Reconciler, or out is a summary.
+func (d *driver) reconcile(r *status.Run, step int, out *batch, from, to int) ([]verdict, error) {
+	x := d.x
+	if x.cfg.Reconciler == nil || !out.reconcile || out.summary != nil || from == to {
+		return nil, nil
+	}
+	st := x.cfg.Store
+	now := x.now()
+	scope := store.Scope{Group: r.Group, UserID: r.UserID}
+	req := ReconcileRequest{Group: r.Group, UserID: r.UserID, Properties: r.Properties, Facts: make([]Candidate, to-from)}
+	versions := map[string]int{}
+	related := make([]map[string]bool, to-from)
+	for i := from; i < to; i++ {
+		f := out.Facts[i]
+		ms, err := st.Related(scope, r.Properties, f.Topic, st.Terms(f.Content), RelatedLimit, now)
+		if err != nil {
+			return nil, err
+		}
+		related[i-from] = make(map[string]bool, len(ms))
+		for _, m := range ms {
+			versions[m.ID] = m.Version
+			related[i-from][m.ID] = true
+		}
+		req.Facts[i-from] = Candidate{Fact: f, Related: ms}
+	}
+	var decisions []Decision
+	var err error
+	if cerr := x.computing(func() {
+		err = d.retry(x.ctx, step, func(ctx context.Context) (err error) {
+			decisions, err = x.cfg.Reconciler.Reconcile(ctx, req)
+			return err
+		})
+	}); cerr != nil {
+		return nil, cerr
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(decisions) != to-from {
+		return nil, Permanent(fmt.Errorf("reconcile: %d decisions for %d facts", len(decisions), to-from))
+	}
+	out2 := make([]verdict, len(decisions))
+	for i, dec := range decisions {
+		switch dec.Op {
+		case OpAdd, "":
+			dec.Op = OpAdd
+		case OpNoop, OpUpdate, OpSupersede:
+			if !related[i][dec.Target] {
+				return nil, Permanent(fmt.Errorf("reconcile: fact %d: %s of memory %q, which is not one of its related memories", from+i, dec.Op, dec.Target))
+			}
+		default:
+			return nil, Permanent(fmt.Errorf("reconcile: fact %d: unknown operation %q", from+i, dec.Op))
+		}
+		out2[i] = verdict{Decision: dec, expect: versions[dec.Target]}
+	}
+	return out2, nil
+}
+
+// apply writes one fact's verdict (inside the part's write): the fact's memory nm is inserted for an
+// add or a supersede; the target is updated or superseded as a compare-and-set on the version read.
+// It adds what it did to ops. A target changed or gone since it was read is a conflict: the stage is
+// read and reconciled again.
+func apply(t *store.Tx, run *status.Run, v *verdict, f *memory.Fact, nm *store.NewMemory, now time.Time, ops *status.Operations) error {
+	op := func(id string) status.Operation { return status.Operation{MemoryID: id, CommittedAt: now} }
+	switch v.Op {
+	case OpNoop:
+		return nil
+	case OpUpdate:
+		content := v.Content
+		if content == "" {
+			content = f.Content
+		}
+		_, err := t.UpdateMemory(&store.MemoryUpdate{ID: v.Target, Expect: v.expect, Content: content, Sources: f.Sources,
+			EventTime: f.EventTime, RunID: run.ID, Reason: v.Reason, Now: now})
+		switch {
+		case errors.Is(err, store.ErrContentTaken):
+			return nil // the refined statement is another memory already: nothing to do
+		case err != nil:
+			return asConflict(err)
+		}
+		ops.Updated = append(ops.Updated, op(v.Target))
+		return nil
+	}
+	change, err := t.InsertMemory(nm)
+	if err != nil {
+		return err
+	}
+	successor := nm.ID
+	switch {
+	case change == store.Created:
+		ops.Created = append(ops.Created, op(nm.ID))
+	case change == store.Updated: // a summary, updated in place
+		ops.Updated = append(ops.Updated, op(nm.ID))
+	case v.Op == OpSupersede:
+		successor = t.ContentOwner(nm) // the contradicting statement is a memory already
+	}
+	if v.Op != OpSupersede || successor == v.Target || successor == "" {
+		return nil
+	}
+	if _, err := t.SupersedeMemory(v.Target, v.expect, successor, f.Content, run.ID, v.Reason, now); err != nil {
+		return asConflict(err)
+	}
+	ops.Deleted = append(ops.Deleted, op(v.Target))
+	return nil
+}
+
+// asConflict turns a target that has gone since it was read (deleted, purged) into a conflict: the
+// stage is reconciled again, without it.
+func asConflict(err error) error {
+	if errors.Is(err, errs.NotFound) {
+		return fmt.Errorf("%w: %w", errs.Conflict, err)
+	}
+	return err
+}
