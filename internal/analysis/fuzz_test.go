@@ -42,3 +42,19 @@ func FuzzTerms(f *testing.F) {
 		}
 	})
 }
+
+// TestTermsLinear reads inputs that would take minutes with a quadratic algorithm.
+func TestTermsLinear(t *testing.T) {
+	t.Parallel()
+	const n = 100_000
+	for _, in := range []string{
+		strings.Repeat("a ", n),
+		strings.Repeat("twenty-", n),
+		strings.Repeat("1,", n),
+		strings.Repeat("no, ", n),
+		strings.Repeat("x", n) + ": y",
+		strings.Repeat("我", n),
+	} {
+		analysis.Terms(in)
+	}
+}
