@@ -70,15 +70,28 @@ func key(w analysis.Word) string {
 }
 
 // negated reports whether ws negates what it says: it holds a negation ("not", "never", "don't"), or
-// "used to", which says that something holds no more.
+// "used to", which says that something holds no more ("I used to live in Paris.", but not "I'm used
+// to the cold.").
 func negated(ws []analysis.Word) bool {
 	for i, w := range ws {
-		if w.Negation || (w.Lower == "used" && i+1 < len(ws) && ws[i+1].Lower == "to") {
+		if w.Negation || usedTo(ws, i) {
 			return true
 		}
 	}
 	return false
 }
+
+// usedTo reports whether ws[i] starts "used to" as a past habit, not after a form of be or get.
+func usedTo(ws []analysis.Word, i int) bool {
+	if ws[i].Lower != "used" || i+1 == len(ws) || ws[i+1].Lower != "to" {
+		return false
+	}
+	return i == 0 || !beOrGet[ws[i-1].Lower]
+}
+
+// beOrGet are the forms of be and get, after which "used to" means accustomed to.
+var beOrGet = wordSet("am", "i'm", "im", "is", "are", "was", "were", "be", "been", "being", "get",
+	"gets", "got", "gotten", "getting", "we're", "you're", "they're", "he's", "she's", "it's")
 
 // subject returns who or what ws is about, looked for in its first words: "i" for the speaker
 // ("I", "I'm", "me", or the speaker's own first name), a pronoun's base form ("we", "she"), a

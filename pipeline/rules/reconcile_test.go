@@ -51,6 +51,7 @@ var pairCases = []pairCase{
 	{"I don't like tea.", "bob", "I like tea.", supersede, "negation differs"},
 	{"I never eat meat.", "bob", "I eat meat.", supersede, "negation differs"},
 	{"I used to live in Paris.", "bob", "I live in Paris.", supersede, "negation differs"},
+	{"I live in Paris.", "bob", "I got used to living in Paris.", update, "adds details"},
 	{"No, I live in Paris.", "bob", "I live in Paris.", noop, "near duplicate 1.00"},
 	{"I like tea.", "bob", "I don't like hiking.", add, "new statement"},
 	// numbers and dates that differ, or agree in other spellings
