@@ -3,7 +3,9 @@ module github.com/mnemohq/mnemo
 go 1.26
 
 require (
+	github.com/clipperhouse/uax29/v2 v2.7.0
 	github.com/google/uuid v1.6.0
+	github.com/kljensen/snowball v0.10.0
 	go.etcd.io/bbolt v1.5.0
 )
 

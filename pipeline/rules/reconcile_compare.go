@@ -1,0 +1,153 @@
+package rules
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/mnemohq/mnemo/pipeline"
+)
+
+// Thresholds of the comparison; see Reconciler.
+const (
+	// sameClaimOverlap and sameClaimJaccard say when two statements make the same claim, numbers,
+	// dates and negations aside: the smaller's keys are this share of the larger's at least
+	// (overlap), and their shared keys this share of all their keys (Jaccard).
+	sameClaimOverlap = 0.8
+	sameClaimJaccard = 0.5
+	// refineSlack lets a refining fact miss one key of the memory it refines in this many.
+	refineSlack = 5
+)
+
+// verdict is what comparing a fact with one related memory decides.
+type verdict struct {
+	op     pipeline.Op
+	reason string
+}
+
+// precedence ranks the ops when several related memories qualify: the lowest wins.
+var precedence = map[pipeline.Op]int{pipeline.OpNoop: 0, pipeline.OpUpdate: 1, pipeline.OpSupersede: 2, pipeline.OpAdd: 3}
+
+// compare decides what fact f does to memory m, the rules tried in the order the Reconciler's
+// documentation gives.
+func (r Reconciler) compare(f, m *statement) verdict {
+	switch {
+	case f.speaker != m.speaker:
+		return verdict{pipeline.OpAdd, "another speaker"}
+	case f.norm == m.norm && (f.norm != "" || f.body == m.body):
+		return verdict{pipeline.OpNoop, "same statement"}
+	case f.subject != m.subject:
+		return verdict{pipeline.OpAdd, "another subject"}
+	case f.negated != m.negated && sameClaim(f.core, m.core):
+		return verdict{pipeline.OpSupersede, "negation differs"}
+	}
+	if reason, ok := valuesDiffer(f, m); ok {
+		return verdict{pipeline.OpSupersede, reason}
+	}
+	if f.negated != m.negated {
+		return verdict{pipeline.OpAdd, "new statement"}
+	}
+	if sim := jaccard(f.keys, m.keySet); sim >= r.nearDuplicate() && slices.Equal(sorted(f.values), sorted(m.values)) {
+		return verdict{pipeline.OpNoop, fmt.Sprintf("near duplicate %.2f", sim)}
+	}
+	switch {
+	case !f.negated && len(f.keys) > 0 && len(f.keys) < len(m.keys) && containsAll(m.keys, f.keys):
+		return verdict{pipeline.OpNoop, "known in more detail"}
+	case refines(f, m):
+		return verdict{pipeline.OpUpdate, "adds details"}
+	}
+	if family, ok := conflict(f.claims, m.claims); ok && !f.negated {
+		return verdict{pipeline.OpSupersede, family + " changed"}
+	}
+	return verdict{pipeline.OpAdd, "new statement"}
+}
+
+// nearDuplicate returns the similarity at or above which a fact is a near duplicate.
+func (r Reconciler) nearDuplicate() float64 {
+	if r.NearDuplicate <= 0 {
+		return DefaultNearDuplicate
+	}
+	return r.NearDuplicate
+}
+
+// sameClaim reports whether two sets of keys make the same claim (see sameClaimOverlap). Two empty
+// sets do; one empty set does not.
+func sameClaim(a, b []string) bool {
+	if len(a) == 0 || len(b) == 0 {
+		return len(a) == len(b)
+	}
+	shared := float64(countIn(a, setOfKeys(b)))
+	return shared/float64(min(len(a), len(b))) >= sameClaimOverlap &&
+		shared/float64(len(a)+len(b)-int(shared)) >= sameClaimJaccard
+}
+
+// valuesDiffer reports whether fact f gives other numbers or dates than memory m for the same claim:
+// m has a value f lacks, f has one m lacks, and their other keys make the same claim. The reason
+// names the values: "number differs: 2 -> 3".
+func valuesDiffer(f, m *statement) (string, bool) {
+	lost, gained := missing(m.values, f.keySet), missing(f.values, m.keySet)
+	if f.negated != m.negated || len(lost) == 0 || len(gained) == 0 || !sameClaim(f.core, m.core) {
+		return "", false
+	}
+	kind := "number"
+	if !slices.ContainsFunc(slices.Concat(lost, gained), isNumeric) {
+		kind = "date"
+	}
+	return fmt.Sprintf("%s differs: %s -> %s", kind, strings.Join(lost, ", "), strings.Join(gained, ", ")), true
+}
+
+// refines reports whether fact f refines memory m: it holds (almost) all of m's keys, all of its
+// values, and more.
+func refines(f, m *statement) bool {
+	if len(m.keys) == 0 || len(missing(m.values, f.keySet)) > 0 {
+		return false
+	}
+	return len(missing(m.keys, f.keySet)) <= len(m.keys)/refineSlack && len(missing(f.keys, m.keySet)) > 0
+}
+
+// jaccard returns the Jaccard similarity of the keys a and the set b: shared keys over all keys.
+func jaccard(a []string, b map[string]bool) float64 {
+	if len(a) == 0 && len(b) == 0 {
+		return 0
+	}
+	shared := countIn(a, b)
+	return float64(shared) / float64(len(a)+len(b)-shared)
+}
+
+// missing returns the keys of a that are not in set, in order.
+func missing(a []string, set map[string]bool) []string {
+	var out []string
+	for _, k := range a {
+		if !set[k] {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// countIn returns how many keys of a are in set.
+func countIn(a []string, set map[string]bool) int {
+	return len(a) - len(missing(a, set))
+}
+
+// containsAll reports whether a holds every key of b.
+func containsAll(a, b []string) bool {
+	return countIn(b, setOfKeys(a)) == len(b)
+}
+
+func setOfKeys(keys []string) map[string]bool {
+	return wordSet(keys...)
+}
+
+func sorted(keys []string) []string { return slices.Sorted(slices.Values(keys)) }
+
+// appendNew appends k to keys unless keys holds it already.
+func appendNew(keys []string, k string) []string {
+	if slices.Contains(keys, k) {
+		return keys
+	}
+	return append(keys, k)
+}
+
+// isNumeric reports whether a value is a number rather than a date.
+func isNumeric(v string) bool { return v != "" && '0' <= v[0] && v[0] <= '9' }

@@ -1,0 +1,171 @@
+package rules
+
+import (
+	"strings"
+
+	"github.com/mnemohq/mnemo/internal/analysis"
+	"github.com/mnemohq/mnemo/store"
+)
+
+// subjectWindow is how many words from the start of a statement its subject is looked for in.
+const subjectWindow = 8
+
+// statement is a fact or a memory as the Reconciler compares them.
+type statement struct {
+	speaker string // who said it, in lower case, spaces collapsed
+	body    string // what was said, the speaker prefix aside
+	norm    string // body normalised as store.NormalizeContent does
+	keys    []string
+	keySet  map[string]bool
+	core    []string // keys that are no values
+	values  []string // numbers and dates, canonical
+	negated bool
+	subject string
+	claims  []claim
+}
+
+// newStatement reads content, said by user unless it names its speaker.
+func newStatement(content, user string) *statement {
+	speaker, body := analysis.SplitSpeaker(content)
+	if speaker == "" {
+		speaker = user
+	}
+	s := &statement{speaker: foldName(speaker), body: strings.TrimSpace(body), norm: store.NormalizeContent(body)}
+	ws := analysis.Words(body)
+	name, _, _ := strings.Cut(s.speaker, " ")
+	for _, w := range ws {
+		k := key(w)
+		if k == "" || s.keySet[k] || w.Lower == name { // "Bob runs." said by Bob is "I run."
+			continue
+		}
+		if s.keySet == nil {
+			s.keySet = make(map[string]bool)
+		}
+		s.keySet[k] = true
+		s.keys = append(s.keys, k)
+		if w.Value != "" {
+			s.values = append(s.values, k)
+		} else {
+			s.core = append(s.core, k)
+		}
+	}
+	s.negated = negated(ws)
+	s.subject = subject(ws, s.speaker)
+	s.claims = claims(ws)
+	return s
+}
+
+// foldName is the form in which speakers compare: lower case, spaces collapsed.
+func foldName(name string) string {
+	return strings.ToLower(strings.Join(strings.Fields(name), " "))
+}
+
+// key is what a word counts as when statements are compared: its value for a number or a date (so
+// that "two" and "2" compare equal), its index term otherwise; "" for a stop word.
+func key(w analysis.Word) string {
+	if w.Value != "" {
+		return w.Value
+	}
+	return w.Term()
+}
+
+// negated reports whether ws negates what it says: it holds a negation ("not", "never", "don't"), or
+// "used to", which says that something holds no more ("I used to live in Paris.", but not "I'm used
+// to the cold.").
+func negated(ws []analysis.Word) bool {
+	for i, w := range ws {
+		if w.Negation || usedTo(ws, i) {
+			return true
+		}
+	}
+	return false
+}
+
+// usedTo reports whether ws[i] starts "used to" as a past habit, not after a form of be or get.
+func usedTo(ws []analysis.Word, i int) bool {
+	if ws[i].Lower != "used" || i+1 == len(ws) || ws[i+1].Lower != "to" {
+		return false
+	}
+	return i == 0 || !beOrGet[ws[i-1].Lower]
+}
+
+// beOrGet are the forms of be and get, after which "used to" means accustomed to.
+var beOrGet = wordSet("am", "i'm", "im", "is", "are", "was", "were", "be", "been", "being", "get",
+	"gets", "got", "gotten", "getting", "we're", "you're", "they're", "he's", "she's", "it's")
+
+// subject returns who or what ws is about, looked for in its first words: "i" for the speaker
+// ("I", "I'm", "me", or the speaker's own first name), a pronoun's base form ("we", "she"), a
+// possessive and its noun ("my sister"), the noun after an article ("the meeting" is "meet"), or
+// else the first word that is no stop word, number, date or leading adverb ("Alice"). Leading
+// adverbs and time phrases are skipped: "Last year I moved" is about "i". It returns "" when it finds
+// nothing.
+func subject(ws []analysis.Word, speaker string) string {
+	first, _, _ := strings.Cut(speaker, " ")
+	for i, w := range ws[:min(len(ws), subjectWindow)] {
+		switch {
+		case pronouns[w.Lower] != "":
+			return pronouns[w.Lower]
+		case possessives[w.Lower] && i+1 < len(ws):
+			return w.Lower + " " + ws[i+1].Stem
+		case articles[w.Lower] && i+1 < len(ws) && !skipsSubject(ws[i+1]):
+			return ws[i+1].Stem
+		case skipsSubject(w) || articles[w.Lower]:
+			continue
+		case w.Lower == first:
+			return "i"
+		}
+		return w.Stem
+	}
+	return ""
+}
+
+// skipsSubject reports whether w cannot be a statement's subject: a stop word, a number or a date, or
+// a leading adverb.
+func skipsSubject(w analysis.Word) bool {
+	return w.Stop || w.Value != "" || leaders[w.Lower]
+}
+
+// pronouns maps the personal pronouns, alone or contracted, to their base form; the speaker's "I" is
+// "i".
+var pronouns = func() map[string]string {
+	m := make(map[string]string)
+	for base, forms := range map[string][]string{
+		"i":    {"i", "i'm", "im", "i've", "ive", "i'd", "i'll", "me", "myself"},
+		"we":   {"we", "we're", "we've", "we'd", "we'll", "us"},
+		"you":  {"you", "you're", "you've", "you'd", "you'll"},
+		"he":   {"he", "he's", "he'd", "he'll", "him"},
+		"she":  {"she", "she's", "she'd", "she'll"},
+		"they": {"they", "they're", "they've", "they'd", "they'll", "them"},
+		"it":   {"it", "it's"},
+	} {
+		for _, f := range forms {
+			m[f] = base
+		}
+	}
+	return m
+}()
+
+// possessives are the possessive determiners: with their noun they name a subject ("my sister").
+var possessives = wordSet("my", "our", "your", "his", "her", "their", "its")
+
+// articles are the determiners after which the noun names the subject ("the meeting").
+var articles = wordSet("the", "a", "an", "this", "that", "these", "those")
+
+// leaders are the adverbs, time words and interjections that may open a statement before its
+// subject: "Yesterday I ...", "Last year we ...", "Honestly, she ...".
+var leaders = wordSet(
+	"yesterday", "today", "tonight", "tomorrow", "recently", "lately", "currently", "finally",
+	"anyway", "honestly", "basically", "usually", "often", "sometimes", "always", "last", "next",
+	"week", "weekend", "year", "years", "month", "months", "day", "days", "morning", "afternoon",
+	"evening", "night", "ago", "earlier", "later", "soon", "well", "yes", "hey", "hi", "hello",
+	"btw", "so", "guess",
+)
+
+// wordSet returns the set of words.
+func wordSet(words ...string) map[string]bool {
+	m := make(map[string]bool, len(words))
+	for _, w := range words {
+		m[w] = true
+	}
+	return m
+}
