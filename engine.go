@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/mnemohq/mnemo/clock"
+	"github.com/mnemohq/mnemo/internal/analysis"
 	"github.com/mnemohq/mnemo/pipeline"
 	"github.com/mnemohq/mnemo/pipeline/rules"
 	"github.com/mnemohq/mnemo/status"
@@ -33,6 +34,7 @@ const (
 //	Pipeline         pipeline.Default(): extract -> transform -> commit
 //	Extractor        rules.Extractor{}: offline and deterministic
 //	Summarizer       rules.Summarizer{}: offline and deterministic
+//	Reconciler       rules.Reconciler{}: offline and deterministic
 //	Clock            the wall clock
 //	Logger           discards
 //	LockTimeout      DefaultLockTimeout (1 s)
@@ -58,6 +60,9 @@ type Options struct {
 	Extractor Extractor
 	// Summarizer makes the summaries of the pipeline's Summarize steps.
 	Summarizer Summarizer
+	// Reconciler decides, in the transform step, what each new fact does to the memories its scope
+	// holds: add it, nothing (known), update one in place, or supersede one.
+	Reconciler Reconciler
 	// Clock supplies every timestamp and times every backoff; tests pass a clock.Fake.
 	Clock Clock
 	// Logger receives diagnostics: retries (Warn), failed runs, panicking steps and damaged records
@@ -120,13 +125,15 @@ func Open(path string, opts *Options) (*Engine, error) {
 	hub := status.NewHub()
 	st, err := store.Open(path, store.Options{
 		LockTimeout: o.LockTimeout, OnRunChange: hub.Publish, ReadOnly: o.ReadOnly, Logger: o.Logger,
+		Terms: analysis.Terms,
 	})
 	if err != nil {
 		return nil, err
 	}
 	e := &Engine{opts: o, store: st, hub: hub}
 	e.exec = pipeline.NewExecutor(pipeline.Config{
-		Store: st, Pipeline: o.Pipeline, Extractor: o.Extractor, Summarizer: o.Summarizer, Clock: o.Clock, Logger: o.Logger,
+		Store: st, Pipeline: o.Pipeline, Extractor: o.Extractor, Summarizer: o.Summarizer, Reconciler: o.Reconciler,
+		Clock: o.Clock, Logger: o.Logger,
 		Workers: o.Workers, MaxInFlight: o.MaxInFlight, CommitPartSize: o.CommitPartSize,
 		MaxAttempts: o.MaxAttempts, Backoff: o.RetryBackoff,
 	})
@@ -199,6 +206,9 @@ func resolveOptions(opts *Options) (Options, error) {
 	}
 	if o.Summarizer == nil {
 		o.Summarizer = rules.Summarizer{}
+	}
+	if o.Reconciler == nil {
+		o.Reconciler = rules.Reconciler{}
 	}
 	if o.Clock == nil {
 		o.Clock = clock.Real{}

@@ -42,6 +42,8 @@ type (
 	// Clock is the engine's source of time; see package clock.
 	Clock = clock.Clock
 
+	// Reconciler decides what new facts do to the memories of their scope; see package pipeline.
+	Reconciler = pipeline.Reconciler
 	// Summarizer folds facts into a topic's summary, for pipeline.Summarize steps.
 	Summarizer = pipeline.Summarizer
 	// SummarizeRequest is one summary handed to a Summarizer.

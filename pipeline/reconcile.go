@@ -64,7 +64,12 @@ func (d *driver) reconcile(r *status.Run, step int, out *batch, from, to int) ([
 		return nil, Permanent(fmt.Errorf("reconcile: %d decisions for %d facts", len(decisions), to-from))
 	}
 	out2 := make([]verdict, len(decisions))
+	taken := map[string]bool{} // one decision per target in a part: the first fact's
 	for i, dec := range decisions {
+		if (dec.Op == OpUpdate || dec.Op == OpSupersede) && taken[dec.Target] {
+			dec = Decision{Op: OpAdd, Reason: "its related memory is changed by an earlier fact of the run"}
+		}
+		taken[dec.Target] = true
 		switch dec.Op {
 		case OpAdd, "":
 			dec.Op = OpAdd

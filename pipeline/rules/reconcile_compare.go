@@ -15,8 +15,6 @@ const (
 	// (overlap), and their shared keys this share of all their keys (Jaccard).
 	sameClaimOverlap = 0.8
 	sameClaimJaccard = 0.5
-	// refineSlack lets a refining fact miss one key of the memory it refines in this many.
-	refineSlack = 5
 )
 
 // verdict is what comparing a fact with one related memory decides.
@@ -38,6 +36,8 @@ func (r Reconciler) compare(f, m *statement) verdict {
 		return verdict{pipeline.OpNoop, "same statement"}
 	case f.subject != m.subject:
 		return verdict{pipeline.OpAdd, "another subject"}
+	case !slices.Equal(sorted(f.idents), sorted(m.idents)):
+		return verdict{pipeline.OpAdd, "another thing named"} // "room 12" is not "room 14"
 	case f.negated != m.negated && sameClaim(f.core, m.core):
 		return verdict{pipeline.OpSupersede, "negation differs"}
 	}
@@ -96,13 +96,14 @@ func valuesDiffer(f, m *statement) (string, bool) {
 	return fmt.Sprintf("%s differs: %s -> %s", kind, strings.Join(lost, ", "), strings.Join(gained, ", ")), true
 }
 
-// refines reports whether fact f refines memory m: it holds (almost) all of m's keys, all of its
-// values, and more.
+// refines reports whether fact f refines memory m: it holds all of m's keys (a refinement adds to a
+// statement and replaces nothing in it: one word changed may be another statement altogether), all
+// of its values and identifiers, and more.
 func refines(f, m *statement) bool {
-	if len(m.keys) == 0 || len(missing(m.values, f.keySet)) > 0 {
-		return false
+	if len(m.keys) == 0 || len(missing(m.values, f.keySet)) > 0 || len(missing(m.idents, f.keySet)) > 0 {
+		return false // a refinement keeps what the memory says and what it is about
 	}
-	return len(missing(m.keys, f.keySet)) <= len(m.keys)/refineSlack && len(missing(f.keys, m.keySet)) > 0
+	return len(missing(m.keys, f.keySet)) == 0 && len(missing(f.keys, m.keySet)) > 0
 }
 
 // jaccard returns the Jaccard similarity of the keys a and the set b: shared keys over all keys.

@@ -18,7 +18,8 @@ type statement struct {
 	keys    []string
 	keySet  map[string]bool
 	core    []string // keys that are no values
-	values  []string // numbers and dates, canonical
+	values  []string // numbers and dates, canonical: what the statement says of its subject
+	idents  []string // numbers that name a thing ("room 12", "fact 2"): part of what it is about
 	negated bool
 	subject string
 	claims  []claim
@@ -33,7 +34,7 @@ func newStatement(content, user string) *statement {
 	s := &statement{speaker: foldName(speaker), body: strings.TrimSpace(body), norm: store.NormalizeContent(body)}
 	ws := analysis.Words(body)
 	name, _, _ := strings.Cut(s.speaker, " ")
-	for _, w := range ws {
+	for i, w := range ws {
 		k := key(w)
 		if k == "" || s.keySet[k] || w.Lower == name { // "Bob runs." said by Bob is "I run."
 			continue
@@ -41,9 +42,13 @@ func newStatement(content, user string) *statement {
 		if s.keySet == nil {
 			s.keySet = make(map[string]bool)
 		}
+		if identifier(ws, i) {
+			k = identPrefix + w.Lower // "fact 2" names a fact, as written: "9.10" is not "9.1"
+			s.idents = append(s.idents, k)
+		}
 		s.keySet[k] = true
 		s.keys = append(s.keys, k)
-		if w.Value != "" {
+		if w.Value != "" && !strings.HasPrefix(k, identPrefix) {
 			s.values = append(s.values, k)
 		} else {
 			s.core = append(s.core, k)
@@ -53,6 +58,29 @@ func newStatement(content, user string) *statement {
 	s.subject = subject(ws, s.speaker)
 	s.claims = claims(ws)
 	return s
+}
+
+// identPrefix marks the key of a number that names a thing rather than counting or dating one.
+const identPrefix = "#"
+
+// identifier reports whether ws[i], a number, names a thing: it follows a content word of its clause
+// and no content word follows it ("room 12 is free", "fact 2 of 10", "version 1.26"), where a count or
+// a date comes after a verb or before what it counts ("I have 2 cats", "I am 32", "born in 1990").
+// Two statements about different things so named are about different things, not contradictions.
+func identifier(ws []analysis.Word, i int) bool {
+	w := ws[i]
+	if w.Value == "" || w.Value[0] < '0' || w.Value[0] > '9' || i == 0 {
+		return false
+	}
+	prev := ws[i-1]
+	if prev.Stop || prev.Value != "" || prev.Clause != w.Clause {
+		return false
+	}
+	if i+1 < len(ws) {
+		next := ws[i+1]
+		return next.Clause != w.Clause || next.Stop
+	}
+	return true
 }
 
 // foldName is the form in which speakers compare: lower case, spaces collapsed.

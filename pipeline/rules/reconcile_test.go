@@ -29,6 +29,13 @@ var (
 )
 
 var pairCases = []pairCase{
+	// numbers that name things, not count or date them: different things, not contradictions
+	{"Good fact 1.", "bob", "Good fact 2.", add, "another thing named"},
+	{"Room 12 is free on Fridays.", "bob", "Room 14 is free on Fridays.", add, "another thing named"},
+	{"Crash fact 3.1 of child ab12 is here.", "bob", "Crash fact 4.1 of child ab12 is here.", add, "another thing named"},
+	{"Version 1.26 of Go is installed.", "bob", "Version 1.27 of Go is installed.", add, "another thing named"},
+	{"Ledger line 500 balances account 1500.", "bob", "Ledger line 501 balances account 1503.", add, "another thing named"},
+	{"Fact 9.10 of the report is true.", "bob", "Fact 9.1 of the report is true.", add, "another thing named"},
 	// exact repeats, case, punctuation and spacing
 	{"I run marathons.", "bob", "I run marathons.", noop, "same statement"},
 	{"I run marathons.", "bob", "i RUN marathons!!", noop, "same statement"},
