@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/mnemohq/mnemo/clock"
-	"github.com/mnemohq/mnemo/internal/analysis"
 	"github.com/mnemohq/mnemo/pipeline"
 	"github.com/mnemohq/mnemo/pipeline/rules"
 	"github.com/mnemohq/mnemo/status"
@@ -125,7 +124,7 @@ func Open(path string, opts *Options) (*Engine, error) {
 	hub := status.NewHub()
 	st, err := store.Open(path, store.Options{
 		LockTimeout: o.LockTimeout, OnRunChange: hub.Publish, ReadOnly: o.ReadOnly, Logger: o.Logger,
-		Terms: analysis.Terms,
+		Terms: pipeline.IndexTerms(o.Reconciler),
 	})
 	if err != nil {
 		return nil, err

@@ -82,6 +82,7 @@ var pairCases = []pairCase{
 	{"I live in Paris.", "bob", "I live in Berlin, not in Paris.", supersede, "negation differs"},
 	// one value at a time
 	{"I live in Paris.", "bob", "I moved to Berlin.", supersede, "residence changed"},
+	{"I live in Paris with my two cats.", "bob", "I moved to Berlin.", supersede, "residence changed"},
 	{"I live in Paris.", "bob", "I live in Berlin.", supersede, "residence changed"},
 	{"I work at Google.", "bob", "I work for Meta now.", supersede, "employer changed"},
 	{"I'm married.", "bob", "I got divorced last year.", supersede, "relationship status changed"},
@@ -346,5 +347,33 @@ func TestReconcilerLinear(t *testing.T) {
 	} {
 		req := pipeline.ReconcileRequest{UserID: "bob", Facts: []pipeline.Candidate{candidate(fact, fact+" x", "I live in Paris.")}}
 		reconcile(t, rules.Reconciler{}, req)
+	}
+}
+
+// TestReconcilerKeys: statements of one subject in one family share a key though they share no
+// word; other subjects and families have other keys.
+func TestReconcilerKeys(t *testing.T) {
+	t.Parallel()
+	r := rules.Reconciler{}
+	for content, want := range map[string]string{
+		"I live in Paris with my two cats.":    "[residence/i]",
+		"Last year I moved to Berlin.":         "[residence/i]",
+		"Bob: I moved to Berlin.":              "[residence/i]",
+		"My sister lives in Rome.":             "[residence/my sister]",
+		"I work at Google and live in Zurich.": "[residence/i employer/i]",
+		"My favourite colour is green.":        "[favourite colour/my favourit]",
+		"I like tea.":                          "[]",
+		"":                                     "[]",
+	} {
+		if got := fmt.Sprint(r.Keys(content)); got != want {
+			t.Errorf("Keys(%q) = %s, want %s", content, got, want)
+		}
+	}
+	ipf := pipeline.IndexTerms(r)
+	if got := ipf("I moved to Berlin."); fmt.Sprintf("%q", got) != `["move" "berlin" "\x00residence/i"]` {
+		t.Errorf("IndexTerms = %q", got)
+	}
+	if got := pipeline.IndexTerms(nil)("I moved to Berlin."); fmt.Sprintf("%q", got) != `["move" "berlin"]` {
+		t.Errorf("IndexTerms without a Keyer = %q", got)
 	}
 }
