@@ -1,9 +1,13 @@
 package mnemo_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"github.com/mnemohq/mnemo/pipeline"
+	"github.com/mnemohq/mnemo/pipeline/rules"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -129,5 +133,137 @@ func TestReconcileHistory(t *testing.T) {
 	}
 	if _, err := eng.Memories.Get(ctx, paris); !errors.Is(err, mnemo.ErrNotFound) {
 		t.Fatalf("memory after Purge: %v", err)
+	}
+}
+
+// TestReconcileKeepsToScope: a fact is reconciled only with memories of its own group, user,
+// properties and topic, so the same statement elsewhere is a memory of its own.
+func TestReconcileKeepsToScope(t *testing.T) {
+	t.Parallel()
+	eng, _ := setup(t, nil)
+	for _, o := range []*mnemo.AddOptions{
+		{UserID: "alice", Properties: map[string]string{"conv": "1"}},
+		{UserID: "alice", Properties: map[string]string{"conv": "2"}},
+		{UserID: "alice"},
+		{UserID: "bob"},
+		{UserID: "alice", Group: "work"},
+		{UserID: "alice", Properties: map[string]string{"conv": "1"}}, // the first scope again
+	} {
+		wait(t, eng, add(t, eng, mnemo.Text("I live in Paris."), o).ID)
+		wait(t, eng, add(t, eng, mnemo.Text("I moved to Berlin."), o).ID)
+	}
+	for _, o := range []*mnemo.ListOptions{
+		{UserID: "alice", Properties: map[string]string{"conv": "1"}},
+		{UserID: "alice", Properties: map[string]string{"conv": "2"}},
+		{UserID: "bob"},
+		{UserID: "alice", Group: "work"},
+	} {
+		if got := contents(t, eng, o); fmt.Sprint(got) != "[I moved to Berlin.]" {
+			t.Errorf("%+v: %q", o, got)
+		}
+	}
+	// alice's scope without properties lists the memories of every property set: one per set.
+	if got := contents(t, eng, &mnemo.ListOptions{UserID: "alice"}); len(got) != 3 {
+		t.Errorf("alice: %q", got)
+	}
+	// The first scope went to Paris, Berlin, Paris and Berlin: a chain of four memories, each
+	// superseded by the next (a statement that was superseded is new again when it comes back).
+	all, err := eng.Memories.List(ctxT(t), &mnemo.ListOptions{UserID: "alice", Properties: map[string]string{"conv": "1"}, IncludeSuperseded: true})
+	if err != nil || all.Total != 4 {
+		t.Fatalf("the first scope with superseded memories: %+v, %v", all, err)
+	}
+	for i, m := range all.Memories {
+		next := ""
+		if i+1 < len(all.Memories) {
+			next = all.Memories[i+1].ID
+		}
+		if want := []string{"I live in Paris.", "I moved to Berlin."}[i%2]; m.Content != want || m.SupersededBy != next {
+			t.Errorf("memory %d of the chain: %+v", i, m)
+		}
+	}
+}
+
+// reconcilerFunc is a Reconciler written as a function, with the keys of rules.Reconciler (see
+// pipeline.Keyer).
+type reconcilerFunc func(context.Context, pipeline.ReconcileRequest) ([]pipeline.Decision, error)
+
+func (reconcilerFunc) Keys(content string) []string { return rules.Reconciler{}.Keys(content) }
+
+func (f reconcilerFunc) Reconcile(ctx context.Context, req pipeline.ReconcileRequest) ([]pipeline.Decision, error) {
+	return f(ctx, req)
+}
+
+// TestReconcileConflictReadsAgain: the application updates the memory a run is about to supersede,
+// between the run's read and its write. The run's compare-and-set fails, it reads and reconciles
+// again, and supersedes the memory as it is now: no change is lost.
+func TestReconcileConflictReadsAgain(t *testing.T) {
+	t.Parallel()
+	var eng *mnemo.Engine
+	var calls atomic.Int32
+	rec := reconcilerFunc(func(ctx context.Context, req pipeline.ReconcileRequest) ([]pipeline.Decision, error) {
+		if calls.Add(1) == 2 { // the second run's first try: edit its related memory under it
+			m := req.Facts[0].Related[0]
+			if _, err := eng.Memories.Update(ctx, m.ID, "I live in Paris, near the Louvre.", nil); err != nil {
+				return nil, err
+			}
+		}
+		return rules.Reconciler{}.Reconcile(ctx, req)
+	})
+	eng, _ = setup(t, &mnemo.Options{Reconciler: rec})
+	paris := wait(t, eng, add(t, eng, mnemo.Text("I live in Paris."), nil).ID).MemoryIDs[0]
+	r := wait(t, eng, add(t, eng, mnemo.Text("I moved to Berlin."), nil).ID)
+	if r.Status != mnemo.Completed || len(r.CommittedOperations.Deleted) != 1 || calls.Load() != 3 {
+		t.Fatalf("run %+v after %d calls", r, calls.Load())
+	}
+	hist, err := eng.Memories.History(ctxT(t), paris)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ops []string
+	for _, c := range hist {
+		ops = append(ops, fmt.Sprintf("%s %q", c.Operation, c.OldContent))
+	}
+	if want := `[create "" update "I live in Paris." supersede "I live in Paris, near the Louvre."]`; fmt.Sprint(ops) != want {
+		t.Fatalf("history %s, want %s", ops, want)
+	}
+}
+
+// TestReconcilerDecisionsAreChecked: a Reconciler that answers for the wrong number of facts, names a
+// memory that is not related, or an unknown operation fails the run, saying so; nothing is written.
+func TestReconcilerDecisionsAreChecked(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name      string
+		decisions func(pipeline.ReconcileRequest) []pipeline.Decision
+		want      string
+	}{
+		{"too few", func(pipeline.ReconcileRequest) []pipeline.Decision { return nil }, "0 decisions for 1 facts"},
+		{"unrelated target", func(pipeline.ReconcileRequest) []pipeline.Decision {
+			return []pipeline.Decision{{Op: pipeline.OpSupersede, Target: "01a2123b-bb42-7a8d-bac2-48dae75eff5d"}}
+		}, "not one of its related memories"},
+		{"unknown op", func(req pipeline.ReconcileRequest) []pipeline.Decision {
+			return []pipeline.Decision{{Op: "merge", Target: req.Facts[0].Related[0].ID}}
+		}, `unknown operation "merge"`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			var on atomic.Bool
+			rec := reconcilerFunc(func(ctx context.Context, req pipeline.ReconcileRequest) ([]pipeline.Decision, error) {
+				if !on.Load() {
+					return rules.Reconciler{}.Reconcile(ctx, req)
+				}
+				return c.decisions(req), nil
+			})
+			eng, _ := setup(t, &mnemo.Options{Reconciler: rec})
+			wait(t, eng, add(t, eng, mnemo.Text("I live in Paris."), nil).ID)
+			on.Store(true)
+			r := wait(t, eng, add(t, eng, mnemo.Text("I moved to Berlin."), nil).ID)
+			if r.Status != mnemo.Failed || !strings.Contains(r.Error, c.want) || r.CommittedOperations.Len() != 0 {
+				t.Fatalf("run %+v, want failed with %q", r, c.want)
+			}
+			if got := contents(t, eng, nil); fmt.Sprint(got) != "[I live in Paris.]" {
+				t.Fatalf("memories %q", got)
+			}
+		})
 	}
 }
