@@ -23,7 +23,8 @@ type PurgeReport struct {
 // Update replaces a memory's content in place: its ID, place in its scope and creation time stay,
 // its Version grows, and its history records the change (with RunID "api"). It returns the memory
 // as it now is, or an error wrapping ErrNotFound (no such memory), ErrConflict (the memory is
-// superseded, or another memory of its scope has this content), or ErrInvalidInput.
+// superseded, or another memory of its scope has this content), or ErrInvalidInput. An update that
+// changes nothing (the same content and expiry) writes nothing and returns the memory as it is.
 func (s *MemoryService) Update(ctx context.Context, id, content string, opts *UpdateOptions) (*Memory, error) {
 	if err := s.e.beginWrite(ctx); err != nil {
 		return nil, err

@@ -38,6 +38,9 @@ func TestUpdateDeleteAndHistory(t *testing.T) {
 	if _, err := eng.Memories.Update(ctx, id, "Alice plays chess.", nil); !errors.Is(err, mnemo.ErrConflict) {
 		t.Fatalf("Update to another memory's content: %v, want ErrConflict", err)
 	}
+	if same, err := eng.Memories.Update(ctx, id, "Alice lives in Lyon, near the old town.", nil); err != nil || same.Version != 2 || !same.UpdatedAt.Equal(m.UpdatedAt) {
+		t.Fatalf("Update that changes nothing: %+v, %v; want version 2, unchanged", same, err)
+	}
 	var fe *mnemo.FieldError
 	if _, err := eng.Memories.Update(ctx, id, " ", nil); !errors.As(err, &fe) || fe.Field != "content" {
 		t.Fatalf("Update to blank content: %v", err)

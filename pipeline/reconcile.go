@@ -99,13 +99,15 @@ func apply(t *store.Tx, run *status.Run, v *verdict, f *memory.Fact, nm *store.N
 		if content == "" {
 			content = f.Content
 		}
-		_, err := t.UpdateMemory(&store.MemoryUpdate{ID: v.Target, Expect: v.expect, Content: content, Sources: f.Sources,
+		m, err := t.UpdateMemory(&store.MemoryUpdate{ID: v.Target, Expect: v.expect, Content: content, Sources: f.Sources,
 			EventTime: f.EventTime, RunID: run.ID, Reason: v.Reason, Now: now})
 		switch {
 		case errors.Is(err, store.ErrContentTaken):
 			return nil // the refined statement is another memory already: nothing to do
 		case err != nil:
 			return asConflict(err)
+		case m.Version == v.expect:
+			return nil // the memory says it already
 		}
 		ops.Updated = append(ops.Updated, op(v.Target))
 		return nil

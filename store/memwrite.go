@@ -192,12 +192,25 @@ type MemoryUpdate struct {
 // stay) with its index entries, and adds the change to its history. It returns an error wrapping
 // ErrNotFound for no such memory, ErrConflict for a superseded one or a version other than u.Expect,
 // and ErrContentTaken (wrapping ErrConflict) if another memory of the scope holds the new content.
+// An update that changes nothing (the same content, expiry, sources and event time) writes nothing
+// and returns the memory as it is, its version unchanged.
 func (t *Tx) UpdateMemory(u *MemoryUpdate) (memory.Memory, error) {
 	key, rec, err := t.liveMemory(u.ID, u.Expect)
 	if err != nil {
 		return memory.Memory{}, err
 	}
 	m := &rec.mem
+	expires := m.ExpiresAt
+	switch {
+	case u.NoExpiry:
+		expires = time.Time{}
+	case !u.ExpiresAt.IsZero():
+		expires = u.ExpiresAt
+	}
+	if u.Content == m.Content && expires.Equal(m.ExpiresAt) && !u.EventTime.After(m.EventTime) &&
+		!slices.ContainsFunc(u.Sources, func(s memory.Source) bool { return !slices.Contains(m.Sources, s) }) {
+		return *m, nil // nothing changes: nothing is written
+	}
 	scope := Scope{m.Group, m.UserID}
 	oldKey := ContentKey(scope, m.Properties, m.Content)
 	newKey := ContentKey(scope, m.Properties, u.Content)
@@ -228,12 +241,7 @@ func (t *Tx) UpdateMemory(u *MemoryUpdate) (memory.Memory, error) {
 	if u.EventTime.After(m.EventTime) {
 		m.EventTime = u.EventTime
 	}
-	switch {
-	case u.NoExpiry:
-		m.ExpiresAt = time.Time{}
-	case !u.ExpiresAt.IsZero():
-		m.ExpiresAt = u.ExpiresAt
-	}
+	m.ExpiresAt = expires
 	if err := t.putTerms(scope.prefix(), t.s.terms(m.Content), key, termsHash(m.Properties, m.Topic)); err != nil {
 		return memory.Memory{}, err
 	}

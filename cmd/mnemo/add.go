@@ -18,6 +18,8 @@ func (c *cli) add(args []string) error {
 	doc := cmd.fs.String("doc", "", "document ID: an idempotency key (adding it again is a conflict)")
 	conv := cmd.fs.String("conversation", "", "JSON `FILE` of chat messages [{id, role, name, content, created_at}] (- for stdin)")
 	items := cmd.fs.String("items", "", "JSON `FILE` of pre-extracted items [{content, topic}] (- for stdin)")
+	var expires expiry
+	cmd.fs.Var(&expires, "expires", "the memories expire then: a time (2026-12-31, RFC 3339) or a duration from now (90m, 12h, 30d)")
 	wait := cmd.fs.Bool("wait", false, "wait until the run ends, or parks in a buffer not yet due (in_buffer), and print it then")
 	props, meta := pairs{}, pairs{}
 	cmd.fs.Var(props, "prop", "scope property `key=value` (repeatable)")
@@ -53,6 +55,7 @@ func (c *cli) add(args []string) error {
 	defer eng.Close()
 	run, err := eng.Memories.Add(c.ctx, in, &mnemo.AddOptions{
 		UserID: *user, Group: *group, Properties: props.orNil(), DocumentID: *doc, Metadata: meta.orNil(),
+		ExpiresAt: expires.at(),
 	})
 	if err != nil {
 		return c.explain(err)

@@ -170,3 +170,13 @@ func (c *cli) print(v any) error {
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
 }
+
+// needFile returns an error wrapping ErrNotFound when the file does not exist, for the commands
+// that change what a file holds (delete, update, purge): they never create one.
+func (c *cli) needFile(command string) error {
+	if _, err := os.Stat(c.db.path); errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("open %s: %w: no such file (%s changes an existing file and creates none: check -db or $MNEMO_DB)",
+			c.db.path, mnemo.ErrNotFound, command)
+	}
+	return nil
+}

@@ -8,8 +8,8 @@ import (
 	"github.com/mnemohq/mnemo"
 )
 
-// The read commands (runs get, runs list, list, get) open the file read-only; delete and runs wait
-// write, runs wait because the workers that finish the run write.
+// The read commands (runs get, runs list, list, get, history) open the file read-only; delete and runs
+// wait write, runs wait because the workers that finish the run write.
 
 const runsUsage = `usage: mnemo [global flags] runs get RUN_ID
        mnemo [global flags] runs wait [-timeout D] RUN_ID
@@ -97,10 +97,12 @@ func (c *cli) list(args []string) error {
 	var topics list
 	cmd.fs.Var(props, "prop", "keep memories with this property `key=value` (repeatable)")
 	cmd.fs.Var(&topics, "topic", "keep memories of this `topic` (repeatable)")
+	superseded := cmd.fs.Bool("include-superseded", false, "list superseded memories too (expired ones stay hidden)")
 	if err := cmd.none(args); err != nil {
 		return err
 	}
-	opts := &mnemo.ListOptions{UserID: *user, Group: *group, Properties: props.orNil(), Topics: topics, Limit: *limit, Cursor: *cursor}
+	opts := &mnemo.ListOptions{UserID: *user, Group: *group, Properties: props.orNil(), Topics: topics, Limit: *limit, Cursor: *cursor,
+		IncludeSuperseded: *superseded}
 	return c.withEngine(false, func(eng *mnemo.Engine) (any, error) { return eng.Memories.List(c.ctx, opts) })
 }
 
@@ -115,6 +117,9 @@ func (c *cli) get(args []string) error {
 func (c *cli) delete(args []string) error {
 	id, err := c.command("delete", "MEMORY_ID").one(args, "memory ID")
 	if err != nil {
+		return err
+	}
+	if err := c.needFile("delete"); err != nil {
 		return err
 	}
 	return c.withEngine(true, func(eng *mnemo.Engine) (any, error) {

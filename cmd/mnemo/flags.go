@@ -7,7 +7,9 @@ import (
 	"io"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // errHelp is returned when the user asked for the usage (-h, --help, help): it has been printed to
@@ -206,3 +208,63 @@ func (l *list) String() string { return strings.Join(*l, ",") }
 
 // Set appends one value.
 func (l *list) Set(s string) error { *l = append(*l, s); return nil }
+
+// expiry is an -expires flag: an absolute time (2026-12-31, 2026-12-31T18:00:00Z) or a duration
+// from now (90m, 12h, 30d), read when the flag is parsed.
+type expiry struct {
+	t   time.Time
+	set bool
+	now func() time.Time // time.Now unless a test sets it
+}
+
+// String returns the time, or "" when unset.
+func (e *expiry) String() string {
+	if e == nil || !e.set {
+		return ""
+	}
+	return e.t.Format(time.RFC3339)
+}
+
+// Set reads a time or a duration from now; a duration must be positive.
+func (e *expiry) Set(s string) error {
+	now := time.Now
+	if e.now != nil {
+		now = e.now
+	}
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02 15:04", "2006-01-02"} {
+		if t, err := time.ParseInLocation(layout, s, time.Local); err == nil {
+			e.t, e.set = t, true
+			return nil
+		}
+	}
+	d, err := parseDays(s)
+	if err != nil {
+		return fmt.Errorf("%q is neither a time (2026-12-31, RFC 3339) nor a duration (90m, 12h, 30d)", s)
+	}
+	if d <= 0 {
+		return fmt.Errorf("%q: a duration from now must be positive", s)
+	}
+	e.t, e.set = now().Add(d), true
+	return nil
+}
+
+// at returns the time, zero when unset.
+func (e *expiry) at() time.Time { return e.t }
+
+// parseDays is time.ParseDuration with whole days too: "30d", "1d12h".
+func parseDays(s string) (time.Duration, error) {
+	days, rest, ok := strings.Cut(s, "d")
+	if !ok {
+		return time.ParseDuration(s)
+	}
+	n, err := strconv.Atoi(days)
+	if err != nil || n < 0 || n > 100*365 {
+		return 0, fmt.Errorf("bad day count %q", days)
+	}
+	d := time.Duration(n) * 24 * time.Hour
+	if rest == "" {
+		return d, nil
+	}
+	r, err := time.ParseDuration(rest)
+	return d + r, err
+}

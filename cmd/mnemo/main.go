@@ -8,7 +8,11 @@
 //	mnemo runs list [flags]               list runs
 //	mnemo list [flags]                    list the memories of a scope
 //	mnemo get MEMORY_ID                   print a memory
-//	mnemo delete MEMORY_ID                delete a memory
+//	mnemo delete MEMORY_ID                delete a memory (its history stays)
+//	mnemo update MEMORY_ID CONTENT        replace a memory's content in place [-expires WHEN | -no-expiry]
+//	mnemo history MEMORY_ID               print a memory's changes, oldest first
+//	mnemo purge MEMORY_ID                 remove a memory and its history for good
+//	mnemo purge -user USER [-group G]     erase everything of one user: memories, histories, runs
 //	mnemo buffers list [flags]            list the non-empty buffers of a buffered pipeline
 //	mnemo buffers flush [flags]           fire buffers now (-user, -group, -prop, or -all) [-wait]
 //	mnemo help [COMMAND]                  print the usage (as do -h and --help, after any command)
@@ -36,9 +40,9 @@
 // Flags and arguments may be mixed in any order; "--" ends the flags, so that a text starting with
 // "-" can follow it.
 //
-// The read commands (runs get, runs list, list, get, buffers list) open the file read-only: a
+// The read commands (runs get, runs list, list, get, history, buffers list) open the file read-only: a
 // missing file is an error and is not created, and a run that another command left unfinished stays
-// as it is. The write commands (add, delete, runs wait, buffers flush) open it read-write, creating
+// as it is. The write commands (add, delete, update, purge, runs wait, buffers flush) open it read-write, creating
 // it if need be, and resume the runs left unfinished: runs wait needs the workers to finish its run.
 // Quickstart writes only a new file: a temporary one unless -db names a path where no file exists.
 //
@@ -49,7 +53,8 @@
 //	2  usage: a bad flag, an unknown command, a wrong number of arguments, a buffers flush that
 //	   selects nothing (no -user, -group, -prop or -all)
 //	3  not found: no such run or memory, or no such file (a read command's -db, a -conversation file)
-//	4  conflict: a document ID (-doc) added before
+//	4  conflict: a document ID (-doc) added before, an update of a superseded memory or to the content
+//	   of another memory of its scope, an add for a user whose purge is under way
 //	5  locked: another process holds the file past -lock-timeout
 //	6  invalid input: an empty text, a malformed ID or property, invalid JSON, an existing quickstart file
 //	7  corrupt: the file is damaged, not a mnemo file, or written by a newer mnemo
@@ -79,15 +84,19 @@ const usage = `usage: mnemo [global flags] COMMAND [flags] [args]
 commands:
   quickstart [-buffered]  add a sample to a new file, wait, print the runs and memories
                           (-buffered: three texts through a count-3 buffer and a summary)
-  add [flags] [TEXT...]   add texts, or -conversation FILE / -items FILE (JSON; - for stdin)   [writes]
-  runs get RUN_ID         print a run as it is now                                              [reads]
-  runs wait RUN_ID        wait until the run ends (its workers run here), then print it        [writes]
-  runs list [flags]       list runs, oldest first                                               [reads]
-  list [flags]            list the memories of a scope                                          [reads]
-  get MEMORY_ID           print a memory                                                        [reads]
-  delete MEMORY_ID        delete a memory                                                      [writes]
-  buffers list [flags]    list the non-empty buffers: scope, items, runs, when they fire        [reads]
-  buffers flush [flags]   fire the buffers of -user/-group/-prop, or -all, now [-wait]          [writes]
+  add [flags] [TEXT...]   add texts, or -conversation FILE / -items FILE (JSON; - for stdin)  [writes]
+  runs get RUN_ID         print a run as it is now                                            [reads]
+  runs wait RUN_ID        wait until the run ends (its workers run here), then print it       [writes]
+  runs list [flags]       list runs, oldest first                                             [reads]
+  list [flags]            list the memories of a scope                                        [reads]
+  get MEMORY_ID           print a memory                                                      [reads]
+  delete MEMORY_ID        delete a memory; its history stays                                  [writes]
+  update MEMORY_ID TEXT   replace a memory's content in place [-expires WHEN | -no-expiry]    [writes]
+  history MEMORY_ID       print a memory's changes (create, update, supersede, delete)        [reads]
+  purge MEMORY_ID         remove a memory and its history for good                            [writes]
+  purge -user U [-group G]  erase everything of one user in a group, for good                 [writes]
+  buffers list [flags]    list the non-empty buffers: scope, items, runs, when they fire      [reads]
+  buffers flush [flags]   fire the buffers of -user/-group/-prop, or -all, now [-wait]        [writes]
   help [COMMAND]          print this, or a command's flags (as does "mnemo COMMAND -h")
 
 global flags, before or after the command:
@@ -152,6 +161,12 @@ func (c *cli) runCommand(name string, args []string) error {
 		return c.get(args)
 	case "delete":
 		return c.delete(args)
+	case "update":
+		return c.update(args)
+	case "history":
+		return c.history(args)
+	case "purge":
+		return c.purge(args)
 	case "buffers":
 		return c.buffers(args)
 	case "help":
