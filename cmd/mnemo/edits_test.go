@@ -90,11 +90,14 @@ func TestUpdateHistoryPurge(t *testing.T) {
 
 	seed(t, db, "-user", "bo", "-group", "team", "I like tea.", "I run marathons.")
 	code, out, errOut = mnemoCmd(t, "", "-db", db, "purge", "-user", "bo", "-group", "team")
-	var rep struct {
-		Group, UserID  string `json:"user_id"`
-		Runs, Memories int
+	type purgeReport struct {
+		Group    string `json:"group"`
+		UserID   string `json:"user_id"`
+		Runs     int    `json:"runs"`
+		Memories int    `json:"memories"`
 	}
-	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != 0 || rep.Runs != 1 || rep.Memories != 2 {
+	var rep purgeReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != 0 || rep != (purgeReport{"team", "bo", 1, 2}) {
 		t.Fatalf("purge -user: exit %d, %s %s", code, out, errOut)
 	}
 	if got := listOf(t, db, "-user", "bo", "-group", "team"); len(got) != 0 {
