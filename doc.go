@@ -12,10 +12,26 @@ Open a file and add inputs; each add returns its run at once:
 	run, err := eng.Memories.Add(ctx, mnemo.Text("Alice prefers async Python."), &mnemo.AddOptions{UserID: "alice"})
 
 Worker goroutines take the run through the pipeline: extract (split the input into candidate facts
-with their sources), transform (normalise, merge duplicates), commit (write the memories and the run's
-outcome in one transaction). Follow it with eng.Runs: Get reads it as it is, Wait blocks until it ends,
-WaitFor until it reaches given statuses, Watch streams its status changes. Read the memories with
-eng.Memories.Get and List, by scope: a group, a user, custom properties, topics.
+with their sources), transform (normalise, merge duplicates, and reconcile each fact with the
+memories of its scope), commit (write what was decided and the run's outcome in one transaction).
+Follow it with eng.Runs: Get reads it as it is, Wait blocks until it ends, WaitFor until it reaches
+given statuses, Watch streams its status changes. Read the memories with eng.Memories.Get and List,
+by scope: a group, a user, custom properties, topics.
+
+# Reconcile, edits and history
+
+For each new fact, Options.Reconciler (rules.Reconciler by default) looks at the memories of its scope
+related to it, found through a term index, never a scan, and decides: add it; nothing, for a
+duplicate; update a memory in place, for a refinement (its Version grows); or supersede one, for a
+contradiction ("I live in Paris." then "I moved to Berlin."). A superseded memory stays readable by
+ID with Memory.SupersededBy, and leaves listings unless ListOptions.IncludeSuperseded. The run's
+CommittedOperations list created, updated and deleted (superseded) memories.
+
+The application edits too: Memories.Update replaces a memory's content, Delete removes it, and
+History lists every change of a memory, by a run or by the application (ChangeByAPI), with its old
+and new content and time; Delete keeps the history, Purge removes a memory and its history, and
+PurgeUser erases all of one user. AddOptions.ExpiresAt and UpdateOptions.ExpiresAt make memories
+expire: hidden from listings, kept until purged.
 
 A run's status is one of queued, running, in_buffer, completed, failed and partial_success, and moves
 only along the edges drawn in package status; the store refuses any other change.
@@ -53,6 +69,7 @@ Each add waits for an fsync. Many concurrent adds share one; a single goroutine 
 at least one per add, and is bounded by the disk (see bench/README.md). A run is marked running only
 when its first step's output is stored, so a run whose extraction is slow shows queued meanwhile.
 
-Not there yet: search, files, batches, history and updates of memories.
+Facts of one run are reconciled with what was committed before them, not with each other. Not there
+yet: search, files and batches.
 */
 package mnemo

@@ -1,5 +1,7 @@
-// Package rules is mnemo's default extractor: offline, deterministic and free of any model. It turns
-// an input into candidate facts one sentence at a time:
+// Package rules holds mnemo's defaults for the model-shaped parts of the pipeline: offline,
+// deterministic and free of any model.
+//
+// The extractor turns an input into candidate facts one sentence at a time:
 //
 //   - Sentences splits text into sentences, minding abbreviations, initials, numbers, URLs, quotes,
 //     ellipses, line breaks and bulleted lists;
@@ -9,6 +11,13 @@
 //     ("Caroline: I went to a support group yesterday."), when, and in which message.
 //
 // It does not resolve pronouns, relative dates ("yesterday") or references between sentences: each
-// fact is a sentence as it was written. Plug a smarter extractor (an LLM, say) into the engine for
-// that; this one is the baseline that always works, costs nothing and never surprises.
+// fact is a sentence as it was written.
+//
+// Reconciler decides what each new fact does to the memories of its scope (add, no-op, update in
+// place, supersede) by rules on their words, subjects, negations, numbers and one-value predicate
+// families; its documentation lists the rules and what they get wrong. Summarizer folds a buffer's
+// facts into one summary memory.
+//
+// Plug smarter ones (an LLM, say) into the engine for what these cannot do; these are the baseline
+// that always works, costs nothing and never surprises.
 package rules
