@@ -11,6 +11,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/mnemohq/mnemo"
+	"github.com/mnemohq/mnemo/buffer"
 	"github.com/mnemohq/mnemo/clock"
 )
 
@@ -203,5 +204,33 @@ func TestPurgeResumesAtOpen(t *testing.T) {
 	}
 	if got := contents(t, eng, &mnemo.ListOptions{UserID: "carol"}); len(got) != 0 {
 		t.Fatalf("carol's memories after the resumed purge: %q", got)
+	}
+}
+
+// TestPurgeUserEndsWatches: a run parked in a buffer is watched when its user is purged: the watch
+// ends, and a wait on it returns ErrNotFound rather than waiting for a firing that cannot come.
+func TestPurgeUserEndsWatches(t *testing.T) {
+	t.Parallel()
+	eng, _, _ := buffered(t, summarizing(buffer.Trigger{Count: 1000}))
+	ctx := ctxT(t)
+	r := park(t, eng, "dora", nil, "Dora plays the oboe.")
+	ch, err := eng.Runs.Watch(ctx, r.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := <-ch; got.Status != mnemo.InBuffer {
+		t.Fatalf("Watch sent %+v first", got)
+	}
+	if rep, err := eng.Memories.PurgeUser(ctx, "", "dora"); err != nil || rep.Runs != 1 {
+		t.Fatalf("PurgeUser: %+v, %v", rep, err)
+	}
+	for got := range ch {
+		t.Errorf("Watch sent %+v after the purge", got)
+	}
+	if _, err := eng.Runs.Wait(ctx, r.ID); !errors.Is(err, mnemo.ErrNotFound) {
+		t.Fatalf("Wait after the purge: %v", err)
+	}
+	if infos, err := eng.Buffers.List(ctx, nil); err != nil || len(infos) != 0 {
+		t.Fatalf("buffers after the purge: %+v, %v", infos, err)
 	}
 }

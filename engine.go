@@ -123,7 +123,7 @@ func Open(path string, opts *Options) (*Engine, error) {
 	}
 	hub := status.NewHub()
 	st, err := store.Open(path, store.Options{
-		LockTimeout: o.LockTimeout, OnRunChange: hub.Publish, ReadOnly: o.ReadOnly, Logger: o.Logger,
+		LockTimeout: o.LockTimeout, OnRunChange: hub.Publish, OnRunRemoved: hub.Remove, ReadOnly: o.ReadOnly, Logger: o.Logger,
 		Terms: pipeline.IndexTerms(o.Reconciler),
 	})
 	if err != nil {

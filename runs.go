@@ -53,7 +53,8 @@ func (s *RunService) get(_ context.Context, id string) (status.Run, error) { ret
 
 // Wait blocks until the run is completed, failed or partial_success and returns it, or returns
 // ctx's error (with the run as last seen) when ctx ends first. Nothing polls: the commit that changes
-// the run wakes the waiter. Close interrupts it with ErrClosed.
+// the run wakes the waiter. Close interrupts it with ErrClosed; PurgeUser of the run's user with
+// ErrNotFound.
 func (s *RunService) Wait(ctx context.Context, id string) (*Run, error) {
 	return s.WaitFor(ctx, id)
 }
@@ -95,8 +96,9 @@ func (s *RunService) waitReadOnly(ctx context.Context, id string, statuses []Sta
 }
 
 // Watch returns a channel that receives the run as it is now and then at every status change; it is
-// closed after a terminal status, when ctx ends, or at Close. A reader that falls behind delays only
-// itself. On a read-only engine it receives the run once and is closed. It returns an error wrapping ErrNotFound for an unknown ID.
+// closed after a terminal status, when ctx ends, at Close, or when PurgeUser removes the run. A
+// reader that falls behind delays only itself. On a read-only engine it receives the run once and is
+// closed. It returns an error wrapping ErrNotFound for an unknown ID.
 func (s *RunService) Watch(ctx context.Context, id string) (<-chan Run, error) {
 	if err := s.e.begin(ctx); err != nil {
 		return nil, err

@@ -27,7 +27,8 @@ type subscription struct {
 	id    string
 	mu    sync.Mutex // guards queue
 	queue []Run
-	ready chan struct{} // capacity 1: signalled when queue gains a run
+	gone  bool          // the run was removed
+	ready chan struct{} // capacity 1: signalled when queue gains a run, or the run goes
 }
 
 // Publish hands a committed change of a run to every subscriber of that run.
@@ -36,6 +37,22 @@ func (h *Hub) Publish(r Run) {
 	defer h.mu.Unlock()
 	for s := range h.subs[r.ID] {
 		s.push(r.Clone())
+	}
+}
+
+// Remove tells the subscribers of run id that it was removed: waiters return ErrRemoved, watchers'
+// channels close. Changes published before it are delivered first.
+func (h *Hub) Remove(id string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for s := range h.subs[id] {
+		s.mu.Lock()
+		s.gone = true
+		s.mu.Unlock()
+		select {
+		case s.ready <- struct{}{}:
+		default:
+		}
 	}
 }
 
@@ -73,12 +90,13 @@ func (s *subscription) push(r Run) {
 	}
 }
 
-func (s *subscription) take() []Run {
+// take returns the changes queued since the last take, and whether the run was removed.
+func (s *subscription) take() ([]Run, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	q := s.queue
 	s.queue = nil
-	return q
+	return q, s.gone
 }
 
 func (s *subscription) close() {
@@ -128,13 +146,17 @@ func (h *Hub) WaitFor(ctx context.Context, id string, get Getter, want ...Status
 		}
 		select {
 		case <-sub.ready:
-			for _, u := range sub.take() {
+			changes, gone := sub.take()
+			for _, u := range changes {
 				if newer(u, r) {
 					r = u
 				}
 				if matches(r.Status) || r.Status.Terminal() {
 					break
 				}
+			}
+			if gone && !matches(r.Status) && !r.Status.Terminal() {
+				return r, ErrRemoved
 			}
 		case <-h.done:
 			return r, errHubClosed
@@ -145,8 +167,9 @@ func (h *Hub) WaitFor(ctx context.Context, id string, get Getter, want ...Status
 }
 
 // Watch returns a channel that receives run id as it is now, then again at every status change, and
-// is closed after a terminal status, when ctx ends, or when the hub closes. Changes within a status
-// (a step finished) are not sent. A slow reader delays only itself: changes queue for it.
+// is closed after a terminal status, when the run is removed, when ctx ends, or when the hub closes.
+// Changes within a status (a step finished) are not sent. A slow reader delays only itself: changes
+// queue for it.
 func (h *Hub) Watch(ctx context.Context, id string, get Getter) (<-chan Run, error) {
 	sub, err := h.subscribe(id)
 	if err != nil {
@@ -177,7 +200,8 @@ func (h *Hub) Watch(ctx context.Context, id string, get Getter) (<-chan Run, err
 		for {
 			select {
 			case <-sub.ready:
-				for _, u := range sub.take() {
+				changes, gone := sub.take()
+				for _, u := range changes {
 					if !newer(u, r) {
 						continue
 					}
@@ -189,6 +213,9 @@ func (h *Hub) Watch(ctx context.Context, id string, get Getter) (<-chan Run, err
 					if !send(r) || r.Status.Terminal() {
 						return
 					}
+				}
+				if gone {
+					return
 				}
 			case <-h.done:
 				return

@@ -199,3 +199,40 @@ func TestWatchClosesOnCancelAndOnTerminal(t *testing.T) {
 		t.Fatalf("Watch(missing) = %v", err)
 	}
 }
+
+// TestRemoveWakesWaitersAndWatchers: a removed run (its user purged) ends a WaitFor with ErrRemoved,
+// which wraps ErrNotFound, and closes a Watch's channel after the changes published before it.
+func TestRemoveWakesWaitersAndWatchers(t *testing.T) {
+	t.Parallel()
+	f := newFakeRuns()
+	f.set("a", status.InBuffer)
+	errc := make(chan error, 1)
+	subscribed := make(chan struct{})
+	go func() {
+		_, err := f.hub.WaitFor(context.Background(), "a", func(ctx context.Context, id string) (status.Run, error) {
+			defer close(subscribed)
+			return f.get(ctx, id)
+		})
+		errc <- err
+	}()
+	<-subscribed
+	ch, err := f.hub.Watch(context.Background(), "a", f.get)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := <-ch; r.Status != status.InBuffer {
+		t.Fatalf("Watch sent %s first", r.Status)
+	}
+	f.set("a", status.Running)
+	f.hub.Remove("a")
+	if err := <-errc; !errors.Is(err, status.ErrRemoved) || !errors.Is(err, errs.NotFound) {
+		t.Fatalf("WaitFor of a removed run: %v", err)
+	}
+	var seen []status.Status
+	for r := range ch {
+		seen = append(seen, r.Status)
+	}
+	if fmt.Sprint(seen) != "[running]" {
+		t.Fatalf("Watch of a removed run sent %v, then should close", seen)
+	}
+}

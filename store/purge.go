@@ -105,6 +105,7 @@ func (s *Store) purgeRuns(prefix []byte) (int, error) {
 // removeRun deletes a run's record, status entries, input, attributes, checkpoints, progress,
 // operations, and its place in a firing.
 func (t *Tx) removeRun(key []byte) error {
+	t.op.removed = append(t.op.removed, uuidString(key))
 	idx := t.tx.Bucket(bucketRunStatus)
 	for _, code := range statusCodes {
 		if err := idx.Delete(append([]byte{code}, key...)); err != nil {

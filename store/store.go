@@ -49,6 +49,9 @@ type Options struct {
 	// OnRunChange is called, in commit order and from the writer goroutine, with every run whose
 	// status a committed transaction changed. It must not block.
 	OnRunChange func(status.Run)
+	// OnRunRemoved is called, as OnRunChange is, with the ID of every run a committed transaction
+	// removed (PurgeUser). It must not block.
+	OnRunRemoved func(id string)
 	// ReadOnly opens an existing file for reading only, under a shared lock: no writer runs, a
 	// missing file is ErrNotFound, and every write returns ErrReadOnly.
 	ReadOnly bool
@@ -83,6 +86,9 @@ func Open(path string, opts Options) (s *Store, err error) {
 	}
 	if opts.OnRunChange == nil {
 		opts.OnRunChange = func(status.Run) {}
+	}
+	if opts.OnRunRemoved == nil {
+		opts.OnRunRemoved = func(string) {}
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)

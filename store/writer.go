@@ -33,6 +33,7 @@ type writeOp struct {
 	fn      func(*Tx) error
 	err     error
 	changed []status.Run // runs fn changed in status; published once the transaction commits
+	removed []string     // IDs of the runs fn removed (a purge); published once it commits
 	done    chan struct{}
 }
 
@@ -209,8 +210,11 @@ func (w *writer) finish(op *writeOp) {
 		for _, r := range op.changed {
 			w.s.opts.OnRunChange(r)
 		}
+		for _, id := range op.removed {
+			w.s.opts.OnRunRemoved(id)
+		}
 	}
-	op.changed = nil
+	op.changed, op.removed = nil, nil
 	close(op.done)
 }
 
