@@ -28,7 +28,10 @@ const DefaultNearDuplicate = 0.85
 //   - its keys: the index terms of analysis.Terms, with numbers, number words, weekdays and months
 //     in a canonical form instead ("two" and "2" are one key, as are "4.50" and "4.5"), and without
 //     the speaker's first name ("Bob runs." said by Bob is "I run.");
-//   - its values, the keys that are numbers or dates, and its core, the other keys;
+//   - its identifiers, numbers that name a thing rather than count or date one, each with the
+//     noun it follows ("room 12", "fact 9 of writer 1": "fact 9" and "writer 1"); its values, the
+//     other keys that are numbers or dates; its counts, each value with the noun that follows it
+//     ("2 dogs and 3 cats": "2 dog", "3 cat"); and its core, the keys that are no values;
 //   - whether it is negated: it holds "not", "no", "never", "don't" and their like, or "used to";
 //   - its subject: "i" for the speaker ("I", "me", "I'm", or the speaker's first name), a pronoun
 //     ("she"), a possessive and its noun ("my sister"), the noun after an article ("the meeting"),
@@ -45,19 +48,21 @@ const DefaultNearDuplicate = 0.85
 //  2. the same body once normalised (store.NormalizeContent: case, punctuation, spacing): OpNoop
 //     ("same statement");
 //  3. another subject: OpAdd ("another subject"): "Alice lives in Paris." / "Bob lives in Paris.";
+//     or other identifiers: OpAdd ("another thing named"): "Room 12 is free." / "Room 14 is free.";
 //  4. a negation on one side only over the same claim: OpSupersede ("negation differs"): "I like
 //     tea." / "I don't like tea.". The same claim: the smaller core holds 80% of the larger's keys
 //     at least, and the shared keys are half of all at least. Otherwise, with negation on one side
 //     only, OpAdd;
-//  5. the same claim with other numbers or dates (each side has a value the other lacks): OpSupersede
-//     ("number differs: 2 -> 3", "date differs: monday -> tuesday");
-//  6. a near duplicate: the same values and a Jaccard similarity of keys at or above NearDuplicate:
-//     OpNoop ("near duplicate 0.91");
+//  5. the same claim with other numbers or dates (each side has a value the other lacks), or the
+//     same numbers counting other things: OpSupersede ("number differs: 2 -> 3", "date differs:
+//     monday -> tuesday", "number differs: 2 dog, 3 cat -> 3 dog, 2 cat");
+//  6. a near duplicate: the same values and counts, and a Jaccard similarity of keys at or above
+//     NearDuplicate: OpNoop ("near duplicate 0.91");
 //  7. the fact's keys all among the memory's, and fewer (the memory says it in more detail), neither
 //     negated: OpNoop ("known in more detail"). Negated, the less specific statement says more, so
 //     this rule does not apply;
-//  8. the fact refines the memory: it holds all the memory's values, all its keys but at most one
-//     in five, and keys of its own: OpUpdate to the fact's content ("adds details"): "I run
+//  8. the fact refines the memory: it holds all the memory's keys (values and identifiers
+//     included) and keys of its own: OpUpdate to the fact's content ("adds details"): "I run
 //     marathons." / "I run marathons every spring in Boston.";
 //  9. a family in which both make claims whose values neither holds the other, neither negated:
 //     OpSupersede ("residence changed"): "I live in Paris." / "I moved to Berlin.";
@@ -91,8 +96,8 @@ const DefaultNearDuplicate = 0.85
 //     but none of its stop words, negations, number words or families is known: its facts are
 //     duplicates or refinements by shared words only, and "Мне не нравится чай." refines "Мне
 //     нравится чай.".
-//   - A long statement reworded by one key in five is a refinement: "... and it was inspiring."
-//     updates "... and it was powerful.".
+//   - A reworded statement below the near-duplicate threshold is a new statement, kept beside the
+//     old one: "... and it was inspiring." after "... and it was powerful.".
 //
 // Reconcile depends on the request alone and is safe for concurrent use.
 type Reconciler struct {

@@ -47,7 +47,8 @@ func (r Reconciler) compare(f, m *statement) verdict {
 	if f.negated != m.negated {
 		return verdict{pipeline.OpAdd, "new statement"}
 	}
-	if sim := jaccard(f.keys, m.keySet); sim >= r.nearDuplicate() && slices.Equal(sorted(f.values), sorted(m.values)) {
+	if sim := jaccard(f.keys, m.keySet); sim >= r.nearDuplicate() && slices.Equal(sorted(f.values), sorted(m.values)) &&
+		slices.Equal(sorted(f.counts), sorted(m.counts)) {
 		return verdict{pipeline.OpNoop, fmt.Sprintf("near duplicate %.2f", sim)}
 	}
 	switch {
@@ -86,6 +87,9 @@ func sameClaim(a, b []string) bool {
 // names the values: "number differs: 2 -> 3".
 func valuesDiffer(f, m *statement) (string, bool) {
 	lost, gained := missing(m.values, f.keySet), missing(f.values, m.keySet)
+	if len(lost) == 0 && len(gained) == 0 { // the same numbers, maybe counting other things
+		lost, gained = countsMoved(f, m)
+	}
 	if f.negated != m.negated || len(lost) == 0 || len(gained) == 0 || !sameClaim(f.core, m.core) {
 		return "", false
 	}
@@ -94,6 +98,30 @@ func valuesDiffer(f, m *statement) (string, bool) {
 		kind = "date"
 	}
 	return fmt.Sprintf("%s differs: %s -> %s", kind, strings.Join(lost, ", "), strings.Join(gained, ", ")), true
+}
+
+// countsMoved returns the counts of m and of f that the other lacks, of the nouns both count: "2 dog"
+// and "3 dog" for "I have 2 dogs and 3 cats." and "I have 3 dogs and 2 cats.".
+func countsMoved(f, m *statement) (lost, gained []string) {
+	nouns := func(cs []string) map[string]bool {
+		set := make(map[string]bool, len(cs))
+		for _, c := range cs {
+			_, noun, _ := strings.Cut(c, " ")
+			set[noun] = true
+		}
+		return set
+	}
+	fn, mn := nouns(f.counts), nouns(m.counts)
+	pick := func(cs, other []string, otherNouns map[string]bool) []string {
+		var out []string
+		for _, c := range cs {
+			if _, noun, _ := strings.Cut(c, " "); otherNouns[noun] && !slices.Contains(other, c) {
+				out = append(out, c)
+			}
+		}
+		return out
+	}
+	return pick(m.counts, f.counts, fn), pick(f.counts, m.counts, mn)
 }
 
 // refines reports whether fact f refines memory m: it holds all of m's keys (a refinement adds to a

@@ -19,6 +19,7 @@ type statement struct {
 	keySet  map[string]bool
 	core    []string // keys that are no values
 	values  []string // numbers and dates, canonical: what the statement says of its subject
+	counts  []string // each number with the noun it counts, "2 dog" in "2 dogs and 3 cats"
 	idents  []string // numbers that name a thing ("room 12", "fact 2"): part of what it is about
 	negated bool
 	subject string
@@ -36,14 +37,22 @@ func newStatement(content, user string) *statement {
 	name, _, _ := strings.Cut(s.speaker, " ")
 	for i, w := range ws {
 		k := key(w)
-		if k == "" || s.keySet[k] || w.Lower == name { // "Bob runs." said by Bob is "I run."
+		if k == "" || w.Lower == name { // "Bob runs." said by Bob is "I run."
+			continue
+		}
+		ident := identifier(ws, i)
+		if ident {
+			// "fact 2" names a fact, as written ("9.10" is not "9.1"), and the number belongs to
+			// its noun: "fact 9 of writer 1" is not "fact 1 of writer 9".
+			k = identPrefix + ws[i-1].Stem + " " + w.Lower
+		}
+		if s.keySet[k] {
 			continue
 		}
 		if s.keySet == nil {
 			s.keySet = make(map[string]bool)
 		}
-		if identifier(ws, i) {
-			k = identPrefix + w.Lower // "fact 2" names a fact, as written: "9.10" is not "9.1"
+		if ident {
 			s.idents = append(s.idents, k)
 		}
 		s.keySet[k] = true
@@ -54,6 +63,7 @@ func newStatement(content, user string) *statement {
 			s.core = append(s.core, k)
 		}
 	}
+	s.counts = counts(ws)
 	s.negated = negated(ws)
 	s.subject = subject(ws, s.speaker)
 	s.claims = claims(ws)
@@ -81,6 +91,19 @@ func identifier(ws []analysis.Word, i int) bool {
 		return next.Clause != w.Clause || next.Stop
 	}
 	return true
+}
+
+// counts returns each number of ws that a content word of its clause follows, with that word's stem:
+// "I have 2 dogs and 3 cats." has "2 dog" and "3 cat", which "3 dogs and 2 cats" does not.
+func counts(ws []analysis.Word) []string {
+	var out []string
+	for i := 0; i+1 < len(ws); i++ {
+		w, next := ws[i], ws[i+1]
+		if isNumeric(w.Value) && !identifier(ws, i) && next.Clause == w.Clause && next.Value == "" && next.Term() != "" {
+			out = appendNew(out, w.Value+" "+next.Stem)
+		}
+	}
+	return out
 }
 
 // foldName is the form in which speakers compare: lower case, spaces collapsed.
