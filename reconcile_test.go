@@ -267,3 +267,19 @@ func TestReconcilerDecisionsAreChecked(t *testing.T) {
 		})
 	}
 }
+
+// TestOneChangePerMemoryAndRun: two facts of one run that both refine a memory: the first updates it,
+// the second, decided against the memory as it was, is added rather than overwriting the first.
+func TestOneChangePerMemoryAndRun(t *testing.T) {
+	t.Parallel()
+	eng, _ := setup(t, nil)
+	id := wait(t, eng, add(t, eng, mnemo.Text("I run marathons."), nil).ID).MemoryIDs[0]
+	r := wait(t, eng, add(t, eng, mnemo.Text("I run marathons every spring. I run marathons in Boston."), nil).ID)
+	ops := r.CommittedOperations
+	if len(ops.Updated) != 1 || ops.Updated[0].MemoryID != id || len(ops.Created) != 1 {
+		t.Fatalf("operations %+v", ops)
+	}
+	if got := contents(t, eng, nil); fmt.Sprint(got) != "[I run marathons every spring. I run marathons in Boston.]" {
+		t.Fatalf("memories %q", got)
+	}
+}

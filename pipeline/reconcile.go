@@ -66,10 +66,11 @@ func (d *driver) reconcile(r *status.Run, step int, out *batch, from, to int) ([
 	out2 := make([]verdict, len(decisions))
 	taken := map[string]bool{} // one decision per target in a part: the first fact's
 	for i, dec := range decisions {
-		if (dec.Op == OpUpdate || dec.Op == OpSupersede) && taken[dec.Target] {
+		if changes := dec.Op == OpUpdate || dec.Op == OpSupersede; changes && taken[dec.Target] {
 			dec = Decision{Op: OpAdd, Reason: "its related memory is changed by an earlier fact of the run"}
+		} else if changes {
+			taken[dec.Target] = true
 		}
-		taken[dec.Target] = true
 		switch dec.Op {
 		case OpAdd, "":
 			dec.Op = OpAdd
