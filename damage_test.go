@@ -120,7 +120,7 @@ func TestDamagedRecordsStayLocal(t *testing.T) {
 	t.Cleanup(func() { first.Close() })
 	var done []*mnemo.Run
 	for i := range 6 {
-		r := add(t, first, mnemo.Text(fmt.Sprintf("Finished fact %d is here. Finished fact %d has a twin.", i, i)), &mnemo.AddOptions{UserID: "u"})
+		r := add(t, first, mnemo.Text(fmt.Sprintf("Finished fact %d is here. Finished step %d has a twin.", i, i)), &mnemo.AddOptions{UserID: "u"})
 		if r = wait(t, first, r.ID); r.Status != mnemo.Completed || r.MemoriesCreated != 2 {
 			t.Fatalf("run %d ended %s with %d memories (%s)", i, r.Status, r.MemoriesCreated, r.Error)
 		}

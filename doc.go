@@ -21,9 +21,9 @@ by scope: a group, a user, custom properties, topics.
 # Reconcile, edits and history
 
 For each new fact, Options.Reconciler (rules.Reconciler by default) looks at the memories of its scope
-related to it, found through a term index, never a scan, and decides: add it; nothing, for a
-duplicate; update a memory in place, for a refinement (its Version grows); or supersede one, for a
-contradiction ("I live in Paris." then "I moved to Berlin."). A superseded memory stays readable by
+related to it, found through a term index, never a scan, and at the earlier facts of the same run,
+and decides: add it; nothing, for a duplicate; update a memory in place, for a refinement (its
+Version grows); or supersede one, for a contradiction ("I live in Paris." then "I moved to Berlin."). A superseded memory stays readable by
 ID with Memory.SupersededBy, and leaves listings unless ListOptions.IncludeSuperseded. The run's
 CommittedOperations list created, updated and deleted (superseded) memories.
 
@@ -69,7 +69,6 @@ Each add waits for an fsync. Many concurrent adds share one; a single goroutine 
 at least one per add, and is bounded by the disk (see bench/README.md). A run is marked running only
 when its first step's output is stored, so a run whose extraction is slow shows queued meanwhile.
 
-Facts of one run are reconciled with what was committed before them, not with each other. Not there
-yet: search, files and batches.
+Not there yet: search, files and batches.
 */
 package mnemo

@@ -283,3 +283,38 @@ func TestOneChangePerMemoryAndRun(t *testing.T) {
 		t.Fatalf("memories %q", got)
 	}
 }
+
+// TestOneRunReconcilesItsOwnFacts: facts of one run are reconciled with each other too, in order:
+// a later sentence supersedes or refines an earlier one of the same input.
+func TestOneRunReconcilesItsOwnFacts(t *testing.T) {
+	t.Parallel()
+	eng, _ := setup(t, nil)
+	ctx := ctxT(t)
+	r := wait(t, eng, add(t, eng, mnemo.Text("I live in Paris. I like tea. I moved to Berlin."), nil).ID)
+	ops := r.CommittedOperations
+	if len(ops.Created) != 3 || len(ops.Deleted) != 1 || ops.Deleted[0].MemoryID != ops.Created[0].MemoryID {
+		t.Fatalf("operations %+v", ops)
+	}
+	if got := contents(t, eng, nil); fmt.Sprint(got) != "[I like tea. I moved to Berlin.]" {
+		t.Fatalf("memories %q", got)
+	}
+	paris, err := eng.Memories.Get(ctx, ops.Deleted[0].MemoryID)
+	if err != nil || paris.SupersededBy != ops.Created[2].MemoryID {
+		t.Fatalf("the superseded memory: %+v, %v", paris, err)
+	}
+
+	conv := mnemo.Conversation(
+		mnemo.Message{Role: "user", Name: "Ann", Content: "I run marathons."},
+		mnemo.Message{Role: "assistant", Content: "Nice! Where?"},
+		mnemo.Message{Role: "user", Name: "Ann", Content: "I run marathons every spring in Boston."},
+	)
+	r = wait(t, eng, add(t, eng, conv, &mnemo.AddOptions{UserID: "ann"}).ID)
+	ops = r.CommittedOperations
+	if len(ops.Created) != 1 || len(ops.Updated) != 1 || ops.Updated[0].MemoryID != ops.Created[0].MemoryID {
+		t.Fatalf("conversation's operations %+v", ops)
+	}
+	m, err := eng.Memories.Get(ctx, ops.Created[0].MemoryID)
+	if err != nil || m.Content != "Ann: I run marathons every spring in Boston." || m.Version != 2 || len(m.Sources) != 2 {
+		t.Fatalf("the refined memory: %+v, %v", m, err)
+	}
+}

@@ -120,7 +120,7 @@ func (d *driver) commit(r *status.Run, c int, out *batch, fused bool) (status.Ru
 		end := min(done+x.cfg.CommitPartSize, total)
 		now := x.now()
 		final := end == total
-		verdicts, err := d.reconcile(r, c, out, done, end)
+		verdicts, err := d.reconcile(r, runUUID, c, out, done, end)
 		if err != nil {
 			return status.Run{}, err
 		}
@@ -146,12 +146,13 @@ func (d *driver) commit(r *status.Run, c int, out *batch, fused bool) (status.Ru
 				return err
 			}
 			var ops status.Operations
+			made := map[string]bool{}
 			for i := range part {
 				v := &verdict{Decision: Decision{Op: OpAdd}}
 				if verdicts != nil {
 					v = &verdicts[i]
 				}
-				if err := apply(t, run, v, &out.Facts[done+i], &part[i], now, &ops); err != nil {
+				if err := apply(t, run, v, &out.Facts[done+i], &part[i], now, &ops, made); err != nil {
 					return err
 				}
 			}
@@ -224,7 +225,7 @@ func (d *driver) prepare(r *status.Run, run uuid.UUID, step int, out *batch, fro
 		reason := ""
 		if verdicts != nil {
 			v := &verdicts[i-from]
-			if v.Op == OpNoop || v.Op == OpUpdate {
+			if v.Op == OpNoop || (v.Op == OpUpdate && !v.local) { // a local target may make no memory: see apply
 				continue
 			}
 			if v.Op == OpSupersede {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/google/uuid"
 	"time"
 
 	"github.com/mnemohq/mnemo/internal/errs"
@@ -13,17 +14,20 @@ import (
 )
 
 // verdict is a Reconciler's decision on one fact, with the version its target had when it was read:
-// the decision is applied as a compare-and-set on it.
+// the decision is applied as a compare-and-set on it. A target that is an earlier fact of the same
+// commit part (local) is the memory that fact creates in the same write.
 type verdict struct {
 	Decision
 	expect int
+	local  bool
 }
 
 // reconcile decides, through the engine's Reconciler, what facts[from:to] of out do to the memories
 // of their scope: each fact's related memories are found through the scope's term index (never a
-// scan of the scope), read, and handed over with it. It returns nil (every fact an add) when the
-// stage ran no transform step, or the engine has no Reconciler, or out is a summary.
-func (d *driver) reconcile(r *status.Run, step int, out *batch, from, to int) ([]verdict, error) {
+// scan of the scope), read, and handed over with it, after the related earlier facts of the same part
+// (see partIndex), at most half of them. It returns nil (every fact an add) when the stage ran no
+// transform step, or the engine has no Reconciler, or out is a summary.
+func (d *driver) reconcile(r *status.Run, runUUID uuid.UUID, step int, out *batch, from, to int) ([]verdict, error) {
 	x := d.x
 	if x.cfg.Reconciler == nil || !out.reconcile || out.summary != nil || from == to {
 		return nil, nil
@@ -34,12 +38,17 @@ func (d *driver) reconcile(r *status.Run, step int, out *batch, from, to int) ([
 	req := ReconcileRequest{Group: r.Group, UserID: r.UserID, Properties: r.Properties, Facts: make([]Candidate, to-from)}
 	versions := map[string]int{}
 	related := make([]map[string]bool, to-from)
+	part := newPartIndex(r, runUUID, step, now)
 	for i := from; i < to; i++ {
 		f := out.Facts[i]
-		ms, err := st.Related(scope, r.Properties, f.Topic, st.Terms(f.Content), RelatedLimit, now)
+		terms := st.Terms(f.Content)
+		ms := part.related(terms, f.Topic, RelatedLimit/2)
+		stored, err := st.Related(scope, r.Properties, f.Topic, terms, RelatedLimit-len(ms), now)
 		if err != nil {
 			return nil, err
 		}
+		ms = append(ms, stored...)
+		part.add(i, &out.Facts[i], terms)
 		related[i-from] = make(map[string]bool, len(ms))
 		for _, m := range ms {
 			versions[m.ID] = m.Version
@@ -66,11 +75,6 @@ func (d *driver) reconcile(r *status.Run, step int, out *batch, from, to int) ([
 	out2 := make([]verdict, len(decisions))
 	taken := map[string]bool{} // one decision per target in a part: the first fact's
 	for i, dec := range decisions {
-		if changes := dec.Op == OpUpdate || dec.Op == OpSupersede; changes && taken[dec.Target] {
-			dec = Decision{Op: OpAdd, Reason: "its related memory is changed by an earlier fact of the run"}
-		} else if changes {
-			taken[dec.Target] = true
-		}
 		switch dec.Op {
 		case OpAdd, "":
 			dec.Op = OpAdd
@@ -81,17 +85,33 @@ func (d *driver) reconcile(r *status.Run, step int, out *batch, from, to int) ([
 		default:
 			return nil, Permanent(fmt.Errorf("reconcile: fact %d: unknown operation %q", from+i, dec.Op))
 		}
-		out2[i] = verdict{Decision: dec, expect: versions[dec.Target]}
+		j, local := part.local(dec.Target)
+		switch changes := dec.Op == OpUpdate || dec.Op == OpSupersede; {
+		case dec.Op != OpAdd && local && !creates(out2[j].Op):
+			dec = Decision{Op: OpAdd, Reason: "the fact of the run it relates to makes no memory"}
+		case changes && taken[dec.Target]:
+			dec = Decision{Op: OpAdd, Reason: "its related memory is changed by an earlier fact of the run"}
+		case changes:
+			taken[dec.Target] = true
+		}
+		out2[i] = verdict{Decision: dec, expect: versions[dec.Target], local: local && dec.Op != OpAdd}
 	}
 	return out2, nil
 }
 
+// creates reports whether a fact decided op creates a memory.
+func creates(op Op) bool { return op == OpAdd || op == OpSupersede }
+
 // apply writes one fact's verdict (inside the part's write): the fact's memory nm is inserted for an
 // add or a supersede; the target is updated or superseded as a compare-and-set on the version read.
-// It adds what it did to ops. A target changed or gone since it was read is a conflict: the stage is
-// read and reconciled again.
-func apply(t *store.Tx, run *status.Run, v *verdict, f *memory.Fact, nm *store.NewMemory, now time.Time, ops *status.Operations) error {
+// It adds what it did to ops, and the memories it created to made. A target changed or gone since it
+// was read is a conflict: the stage is read and reconciled again. A local target whose fact created no
+// memory (its content was another memory's already) leaves the fact an add.
+func apply(t *store.Tx, run *status.Run, v *verdict, f *memory.Fact, nm *store.NewMemory, now time.Time, ops *status.Operations, made map[string]bool) error {
 	op := func(id string) status.Operation { return status.Operation{MemoryID: id, CommittedAt: now} }
+	if v.local && !made[v.Target] && v.Op != OpNoop {
+		v = &verdict{Decision: Decision{Op: OpAdd}}
+	}
 	switch v.Op {
 	case OpNoop:
 		return nil
@@ -121,6 +141,7 @@ func apply(t *store.Tx, run *status.Run, v *verdict, f *memory.Fact, nm *store.N
 	switch {
 	case change == store.Created:
 		ops.Created = append(ops.Created, op(nm.ID))
+		made[nm.ID] = true
 	case change == store.Updated: // a summary, updated in place
 		ops.Updated = append(ops.Updated, op(nm.ID))
 	case v.Op == OpSupersede:

@@ -27,8 +27,10 @@ type ReconcileRequest struct {
 	Facts []Candidate
 }
 
-// Candidate is a new fact and the memories of its scope (and topic) related to it, most related
-// first: memories sharing words with it, neither superseded, deleted nor expired.
+// Candidate is a new fact and the memories of its scope (and topic) related to it: memories sharing
+// words (or Keyer keys) with it, neither superseded, deleted nor expired, most related first; before
+// them, the related earlier facts of the same commit part, as the memories they are about to be
+// (Version 1, the IDs they will have), which a decision may target like any other.
 type Candidate struct {
 	Fact    memory.Fact
 	Related []memory.Memory
