@@ -114,11 +114,23 @@ func TestExpiry(t *testing.T) {
 	if err != nil || !m.ExpiresAt.Equal(editT0.Add(time.Hour)) {
 		t.Fatalf("expired memory by ID: %+v, %v", m, err)
 	}
+	// The expired statement, said again, is a new memory: the expired one does not hold it.
+	again := wait(t, eng, add(t, eng, mnemo.Text("A passing fact."), &mnemo.AddOptions{UserID: "u"}).ID)
+	if again.MemoriesCreated != 1 || again.MemoryIDs[0] == m.ID {
+		t.Fatalf("the expired statement added again: %+v", again)
+	}
+	if err := eng.Memories.Delete(ctx, again.MemoryIDs[0]); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := eng.Memories.Update(ctx, m.ID, "A fact that stays.", &mnemo.UpdateOptions{NoExpiry: true}); err != nil {
 		t.Fatal(err)
 	}
 	if got := contents(t, eng, &mnemo.ListOptions{UserID: "u"}); len(got) != 2 {
 		t.Fatalf("after removing the expiry: %q", got)
+	}
+	// An update may take the content of an expired memory, not of a live one.
+	if _, err := eng.Memories.Update(ctx, m.ID, "A lasting fact.", nil); !errors.Is(err, mnemo.ErrConflict) {
+		t.Fatalf("Update to a live memory's content: %v", err)
 	}
 	if _, err := eng.Memories.Add(ctx, mnemo.Text("x"), &mnemo.AddOptions{ExpiresAt: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}); !errors.Is(err, mnemo.ErrInvalidInput) {
 		t.Fatalf("expiry in year 10000: %v", err)

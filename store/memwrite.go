@@ -81,12 +81,27 @@ func (s *Store) PrepareSummary(m memory.Memory, key [16]byte, expect int, runID 
 // Terms returns the index terms of a content, as the store indexes memories (Options.Terms).
 func (s *Store) Terms(content string) []string { return s.terms(content) }
 
-// ContentOwner returns the ID of the memory that holds the content of nm, or "".
+// ContentOwner returns the ID of the live memory that holds the content of nm, or "".
 func (t *Tx) ContentOwner(nm *NewMemory) string {
-	if v := t.tx.Bucket(bucketMemContent).Get(nm.contentKey); v != nil {
+	if v := t.liveOwner(nm.contentKey, nm.change.At); v != nil {
 		return uuidString(v)
 	}
 	return ""
+}
+
+// liveOwner returns the key of the memory the content index names for contentKey, unless there is
+// none or it is expired at now (or unreadable): a statement whose memory expired may be stored again,
+// and its new memory takes the index entry over.
+func (t *Tx) liveOwner(contentKey []byte, now time.Time) []byte {
+	owner := t.tx.Bucket(bucketMemContent).Get(contentKey)
+	if owner == nil {
+		return nil
+	}
+	rec, err := readMemory(t.tx, owner, "")
+	if err != nil || rec.mem.Hidden(now) {
+		return nil
+	}
+	return owner
 }
 
 // InsertMemory stores a prepared memory, its index entries and the first row of its history, unless
@@ -215,7 +230,7 @@ func (t *Tx) UpdateMemory(u *MemoryUpdate) (memory.Memory, error) {
 	oldKey := ContentKey(scope, m.Properties, m.Content)
 	newKey := ContentKey(scope, m.Properties, u.Content)
 	contents := t.tx.Bucket(bucketMemContent)
-	if owner := contents.Get(newKey); owner != nil && !bytes.Equal(owner, key) {
+	if owner := t.liveOwner(newKey, u.Now); owner != nil && !bytes.Equal(owner, key) {
 		return memory.Memory{}, fmt.Errorf("memory %s: %w: %w (memory %s)", u.ID, errs.Conflict, ErrContentTaken, uuidString(owner))
 	}
 	if owner := contents.Get(oldKey); bytes.Equal(owner, key) {
