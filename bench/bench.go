@@ -4,8 +4,8 @@
 // The exported functions taking a *testing.B are the benchmarks' bodies, which bench_test.go runs
 // under `go test -bench`. The micro-benchmarks (RunsGet, RawGet, Add, RawPut) are also run by the
 // report command (bench/report) with testing.Benchmark; the end-to-end ones are run round by round
-// through RunConversations, RunTexts, RunLatency and RunBuffers, each of which measures its baseline
-// or its latencies in the same round. See bench/README.md for what each measures and its target.
+// through RunConversations, RunTexts, RunLatency, RunBuffers and RunReconcile, each of which
+// measures its baseline or its latencies in the same round. See bench/README.md for what each measures and its target.
 package bench
 
 import (

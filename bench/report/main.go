@@ -8,7 +8,8 @@
 //	go run ./bench/report -check                 # also exits 1 if a target is missed
 //
 // The scenarios are get (Runs.Get vs raw View+Get), add (Add vs raw one-put-per-Update),
-// conversations, texts, latency and buffers; see bench/README.md. Progress goes to stderr.
+// conversations, texts, latency, buffers and reconcile (the transform step's cost per fact as one
+// scope grows to 100,000 memories); see bench/README.md. Progress goes to stderr.
 //
 // Shared and virtual machines are noisy: one run of a benchmark can be twice as slow as the next.
 // So each benchmark and its baseline run in alternation for several rounds (the end-to-end ones
@@ -32,7 +33,7 @@ import (
 )
 
 // scenarios are the names -only accepts, in the order they run.
-var scenarios = []string{"get", "add", "conversations", "texts", "latency", "buffers"}
+var scenarios = []string{"get", "add", "conversations", "texts", "latency", "buffers", "reconcile"}
 
 func main() {
 	rounds := flag.Int("rounds", 5, "rounds of each benchmark and its baseline")
@@ -67,6 +68,7 @@ func main() {
 	var convs, texts []bench.EndToEndRound
 	var lats []bench.LatencyRound
 	var bufs []bench.BuffersRound
+	var recs []bench.ReconcileRound
 	var err error
 	if on("conversations") {
 		if convs, err = endToEndRounds(ctx, "conversations", *rounds, bench.RunConversations); err != nil {
@@ -85,6 +87,11 @@ func main() {
 	}
 	if on("buffers") {
 		if bufs, err = buffersRounds(ctx, *rounds); err != nil {
+			fatal(err)
+		}
+	}
+	if on("reconcile") {
+		if recs, err = reconcileRounds(ctx, *rounds); err != nil {
 			fatal(err)
 		}
 	}
@@ -108,6 +115,9 @@ func main() {
 	}
 	if bufs != nil {
 		missed += printBuffers(bufs)
+	}
+	if recs != nil {
+		missed += printReconcile(recs)
 	}
 	if missed > 0 {
 		fmt.Printf("**%d target(s) missed.**\n", missed)
