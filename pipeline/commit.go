@@ -141,6 +141,9 @@ func (d *driver) commit(r *status.Run, c int, out *batch, fused bool) (status.Ru
 		}
 		starting := !d.started
 		next, err := st.UpdateRun(r.ID, r.Revision, func(t *store.Tx, run *status.Run) error {
+			if err := checkTargets(t, verdicts); err != nil {
+				return err
+			}
 			start(t, run, starting, now)
 			if err := t.EnsureAttrs(run.ID, run.Properties, run.Metadata); err != nil {
 				return err

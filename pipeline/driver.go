@@ -26,7 +26,7 @@ type driver struct {
 // run is the driver's loop. A panic in a stage fails the run rather than the process.
 func (d *driver) run() {
 	defer d.recoverPanic()
-	conflicts := 0
+	conflicts, raced := 0, 0 // conflicts in a row: of any kind, and on reconciled memories
 	for d.x.ctx.Err() == nil {
 		r, err := d.x.cfg.Store.Run(d.id)
 		switch {
@@ -55,7 +55,7 @@ func (d *driver) run() {
 		next, err := d.stage(&r)
 		switch {
 		case err == nil:
-			d.delay, conflicts = 0, 0
+			d.delay, conflicts, raced = 0, 0, 0
 			if next.Status.Terminal() {
 				d.logOutcome(&next)
 				return
@@ -72,9 +72,14 @@ func (d *driver) run() {
 			if !d.backoff(err) {
 				return
 			}
+		case errors.Is(err, errTargetChanged) && raced < maxRaces:
+			// Another write changed a memory this stage reconciled with: that is progress, not a
+			// fault. Read and reconcile again at once.
+			raced++
 		case errors.Is(err, errs.Conflict):
-			// The run changed under us: read it again. Repeated conflicts are a bug somewhere; they
-			// are logged and waited out like storage errors rather than spun on.
+			// The run changed under us: read it again. Repeated conflicts are a bug somewhere (or
+			// a memory fought over past maxRaces); they are logged and waited out like storage
+			// errors rather than spun on.
 			if conflicts++; conflicts > 3 && !d.backoff(err) {
 				return
 			}

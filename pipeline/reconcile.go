@@ -157,11 +157,34 @@ func apply(t *store.Tx, run *status.Run, v *verdict, f *memory.Fact, nm *store.N
 	return nil
 }
 
-// asConflict turns a target that has gone since it was read (deleted, purged) into a conflict: the
-// stage is reconciled again, without it.
+// asConflict marks the error of a target that changed or went (deleted, purged) since it was read:
+// the stage is reconciled again, at once (see errTargetChanged).
 func asConflict(err error) error {
-	if errors.Is(err, errs.NotFound) {
-		return fmt.Errorf("%w: %w", errs.Conflict, err)
+	if errors.Is(err, errs.NotFound) || errors.Is(err, errs.Conflict) {
+		return fmt.Errorf("%w: %w: %w", errs.Conflict, errTargetChanged, err)
 	}
 	return err
+}
+
+// errTargetChanged marks a conflict on a memory a stage reconciled with: another write changed it
+// first, which is progress, so the stage is read and reconciled again without waiting.
+var errTargetChanged = errors.New("a memory the facts were reconciled with has changed")
+
+// maxRaces bounds the stages in a row a run reconciles again at once because a memory changed under
+// it; past it, it backs off as from any repeated conflict.
+const maxRaces = 100
+
+// checkTargets returns, as a rejection (nothing written), the conflict of the first target of
+// verdicts that has changed since it was read. Checked before a part writes anything, so a lost race
+// costs the other writes of the transaction nothing.
+func checkTargets(t *store.Tx, verdicts []verdict) error {
+	for i := range verdicts {
+		v := &verdicts[i]
+		if (v.Op == OpUpdate || v.Op == OpSupersede) && !v.local {
+			if err := t.CheckMemory(v.Target, v.expect); err != nil {
+				return store.Reject(asConflict(err))
+			}
+		}
+	}
+	return nil
 }

@@ -312,6 +312,14 @@ func (t *Tx) liveMemory(id string, expect int) ([]byte, memoryRecord, error) {
 	return key, rec, nil
 }
 
+// CheckMemory returns the error UpdateMemory or SupersedeMemory would meet on memory id before
+// writing anything (no such memory, superseded, another version than expect), or nil. A write that
+// checks its targets first can reject itself (see Reject) rather than fail half-way.
+func (t *Tx) CheckMemory(id string, expect int) error {
+	_, _, err := t.liveMemory(id, expect)
+	return err
+}
+
 // rewriteMemory stores a changed memory record in place, with its scope index entry.
 func (t *Tx) rewriteMemory(key []byte, rec *memoryRecord) error {
 	m := &rec.mem

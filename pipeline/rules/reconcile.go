@@ -35,7 +35,8 @@ const DefaultNearDuplicate = 0.85
 //   - whether it is negated: it holds "not", "no", "never", "don't" and their like, or "used to";
 //   - its subject: "i" for the speaker ("I", "me", "I'm", or the speaker's first name), a pronoun
 //     ("she"), a possessive and its noun ("my sister"), the noun after an article ("the meeting"),
-//     or the first other word that is no stop word, number, date or leading adverb ("Alice");
+//     or the first other word that is no stop word, number, date or leading adverb ("Alice"); a
+//     noun keeps the number that follows it ("User 17 prefers tea." is about "user 17");
 //   - its claims in predicate families, predicates that hold one value at a time (see families):
 //     residence, employer, job, relationship status, age, name, favourite things, origin, school,
 //     diet, birthday, phone number and email.
@@ -48,7 +49,8 @@ const DefaultNearDuplicate = 0.85
 //  2. the same body once normalised (store.NormalizeContent: case, punctuation, spacing): OpNoop
 //     ("same statement");
 //  3. another subject: OpAdd ("another subject"): "Alice lives in Paris." / "Bob lives in Paris.";
-//     or other identifiers: OpAdd ("another thing named"): "Room 12 is free." / "Room 14 is free.";
+//     or other identifiers: OpAdd ("another thing named"): "Fact 9 of writer 1." / "Fact 9 of
+//     writer 2.";
 //  4. a negation on one side only over the same claim: OpSupersede ("negation differs"): "I like
 //     tea." / "I don't like tea.". The same claim: the smaller core holds 80% of the larger's keys
 //     at least, and the shared keys are half of all at least. Otherwise, with negation on one side

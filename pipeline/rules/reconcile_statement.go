@@ -157,17 +157,26 @@ func subject(ws []analysis.Word, speaker string) string {
 		case pronouns[w.Lower] != "":
 			return pronouns[w.Lower]
 		case possessives[w.Lower] && i+1 < len(ws):
-			return w.Lower + " " + ws[i+1].Stem
+			return w.Lower + " " + numbered(ws, i+1)
 		case articles[w.Lower] && i+1 < len(ws) && !skipsSubject(ws[i+1]):
-			return ws[i+1].Stem
+			return numbered(ws, i+1)
 		case skipsSubject(w) || articles[w.Lower]:
 			continue
 		case w.Lower == first:
 			return "i"
 		}
-		return w.Stem
+		return numbered(ws, i)
 	}
 	return ""
+}
+
+// numbered returns the stem of the noun ws[i] with the number that follows it in its clause, if one
+// does: "User 17 prefers tea." is about "user 17", not about users.
+func numbered(ws []analysis.Word, i int) string {
+	if i+1 < len(ws) && ws[i+1].Clause == ws[i].Clause && isNumeric(ws[i+1].Value) {
+		return ws[i].Stem + " " + ws[i+1].Value
+	}
+	return ws[i].Stem
 }
 
 // skipsSubject reports whether w cannot be a statement's subject: a stop word, a number or a date, or

@@ -31,11 +31,12 @@ var (
 var pairCases = []pairCase{
 	// numbers that name things, not count or date them: different things, not contradictions
 	{"Good fact 1.", "bob", "Good fact 2.", add, "another thing named"},
+	{"User 17 prefers tea in the morning.", "user-017", "User 67 prefers coffee in the morning.", add, "another subject"},
 	{"I have 2 dogs and 3 cats.", "bob", "I have 3 dogs and 2 cats.", supersede, "number differs"},
 	{"Disk fact 1 of writer 9 is kept on a small disk.", "bob", "Disk fact 9 of writer 1 is kept on a small disk.", add, "another thing named"},
-	{"Room 12 is free on Fridays.", "bob", "Room 14 is free on Fridays.", add, "another thing named"},
+	{"Room 12 is free on Fridays.", "bob", "Room 14 is free on Fridays.", add, "another subject"},
 	{"Crash fact 3.1 of child ab12 is here.", "bob", "Crash fact 4.1 of child ab12 is here.", add, "another thing named"},
-	{"Version 1.26 of Go is installed.", "bob", "Version 1.27 of Go is installed.", add, "another thing named"},
+	{"Version 1.26 of Go is installed.", "bob", "Version 1.27 of Go is installed.", add, "another subject"},
 	{"Ledger line 500 balances account 1500.", "bob", "Ledger line 501 balances account 1503.", add, "another thing named"},
 	{"Fact 9.10 of the report is true.", "bob", "Fact 9.1 of the report is true.", add, "another thing named"},
 	// exact repeats, case, punctuation and spacing
