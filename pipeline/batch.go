@@ -21,6 +21,7 @@ type batch struct {
 	// it; summary, set by a summarize step, says that the first fact is that summary. Neither is
 	// checkpointed: a summary is committed by the stage that made it.
 	norms     []string
+	terms     [][]string // each fact's index terms, where reconcile computed them (for prepare)
 	summary   *summaryPlan
 	reconcile bool // the stage ran a transform step: its facts are reconciled before they commit
 }
@@ -31,6 +32,17 @@ func (b *batch) norm(i int) string {
 		return b.norms[i]
 	}
 	return store.NormalizeContent(b.Facts[i].Content)
+}
+
+// termsOf returns fact i's index terms as st indexes memories, computed once per batch.
+func (b *batch) termsOf(st *store.Store, i int) []string {
+	if len(b.terms) != len(b.Facts) {
+		b.terms = make([][]string, len(b.Facts))
+	}
+	if b.terms[i] == nil {
+		b.terms[i] = st.Terms(b.Facts[i].Content)
+	}
+	return b.terms[i]
 }
 
 // inputFailure records an input the pipeline gave up on, so the run can end partial_success or

@@ -254,7 +254,11 @@ func (d *driver) prepare(r *status.Run, run uuid.UUID, step int, out *batch, fro
 			}
 			m.Metadata = nil // another run's: shared through attrsRun, or it has none
 		}
-		res[i-from] = d.x.cfg.Store.PrepareMemory(m, id, attrsRun, keys.Key(out.norm(i)), r.ID, reason)
+		var terms []string
+		if out.reconcile {
+			terms = out.termsOf(d.x.cfg.Store, i)
+		}
+		res[i-from] = d.x.cfg.Store.PrepareMemory(m, id, attrsRun, keys.Key(out.norm(i)), terms, r.ID, reason)
 	}
 	return res
 }

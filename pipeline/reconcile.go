@@ -39,25 +39,29 @@ func (d *driver) reconcile(r *status.Run, runUUID uuid.UUID, step int, out *batc
 	versions := map[string]int{}
 	related := make([]map[string]bool, to-from)
 	part := newPartIndex(r, runUUID, step, now)
+	queries := make([]store.RelatedQuery, to-from)
 	for i := from; i < to; i++ {
-		f := out.Facts[i]
-		terms := st.Terms(f.Content)
-		ms := part.related(terms, f.Topic, RelatedLimit/2)
-		stored, err := st.Related(scope, r.Properties, f.Topic, terms, RelatedLimit-len(ms), now)
-		if err != nil {
-			return nil, err
-		}
-		ms = append(ms, stored...)
-		part.add(i, &out.Facts[i], terms)
-		related[i-from] = make(map[string]bool, len(ms))
-		for _, m := range ms {
+		f := &out.Facts[i]
+		terms := out.termsOf(st, i)
+		local := part.related(terms, f.Topic, RelatedLimit/2)
+		part.add(i, f, terms)
+		req.Facts[i-from] = Candidate{Fact: *f, Related: local}
+		queries[i-from] = store.RelatedQuery{Topic: f.Topic, Terms: terms, Limit: RelatedLimit - len(local)}
+	}
+	stored, err := st.Related(scope, r.Properties, queries, now)
+	if err != nil {
+		return nil, err
+	}
+	for i := range req.Facts {
+		c := &req.Facts[i]
+		c.Related = append(c.Related, stored[i]...)
+		related[i] = make(map[string]bool, len(c.Related))
+		for _, m := range c.Related {
 			versions[m.ID] = m.Version
-			related[i-from][m.ID] = true
+			related[i][m.ID] = true
 		}
-		req.Facts[i-from] = Candidate{Fact: f, Related: ms}
 	}
 	var decisions []Decision
-	var err error
 	if cerr := x.computing(func() {
 		err = d.retry(x.ctx, step, func(ctx context.Context) (err error) {
 			decisions, err = x.cfg.Reconciler.Reconcile(ctx, req)

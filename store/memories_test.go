@@ -19,7 +19,7 @@ func putMemories(t *testing.T, s *Store, ms ...memory.Memory) {
 	r := mustCreate(t, s, newRun(t))
 	_, err := s.UpdateRun(r.ID, 0, func(tx *Tx, run *status.Run) error {
 		for _, m := range ms {
-			nm := s.PrepareMemory(m, uuid.MustParse(m.ID), nil, ContentKey(Scope{m.Group, m.UserID}, m.Properties, m.Content), r.ID, "")
+			nm := s.PrepareMemory(m, uuid.MustParse(m.ID), nil, ContentKey(Scope{m.Group, m.UserID}, m.Properties, m.Content), nil, r.ID, "")
 			if change, err := tx.InsertMemory(&nm); err != nil || change != Created {
 				return fmt.Errorf("insert %q: %v, %v", m.Content, change, err)
 			}

@@ -50,19 +50,23 @@ func (s *Store) terms(content string) []string {
 }
 
 // PrepareMemory encodes m, whose ID is key, for Tx.InsertMemory; contentKey is its content's key
-// (see ContentKeyer), runID the run that makes it (for its history) and reason why (a reconciler's).
+// (see ContentKeyer), terms its index terms (Store.Terms of its content, which nil computes), runID
+// the run that makes it (for its history) and reason why (a reconciler's).
 // With attrsRun, the 16-byte ID of the run m comes from, m's Properties and Metadata are those the
 // run was added with, and the record refers to the run's copy (see Tx.EnsureAttrs) instead of
 // holding its own.
-func (s *Store) PrepareMemory(m memory.Memory, key [16]byte, attrsRun, contentKey []byte, runID, reason string) NewMemory {
+func (s *Store) PrepareMemory(m memory.Memory, key [16]byte, attrsRun, contentKey []byte, terms []string, runID, reason string) NewMemory {
 	rec := memoryRecord{mem: m}
+	if terms == nil {
+		terms = s.terms(m.Content)
+	}
 	if attrsRun != nil && (len(m.Properties) > 0 || len(m.Metadata) > 0) {
 		rec.attrsRun = attrsRun
 	}
 	return NewMemory{
 		ID: m.ID, key: key[:], record: encodeMemory(&rec), scope: Scope{m.Group, m.UserID}.prefix(),
 		entry: scopeEntry(m.SupersededBy, m.ExpiresAt), contentKey: contentKey,
-		terms: s.terms(m.Content), termsHash: termsHash(m.Properties, m.Topic),
+		terms: terms, termsHash: termsHash(m.Properties, m.Topic),
 		change: memory.Change{MemoryID: m.ID, Operation: memory.ChangeCreate, NewContent: m.Content, RunID: runID,
 			Version: m.Version, Reason: reason, At: m.CreatedAt},
 	}
@@ -72,7 +76,7 @@ func (s *Store) PrepareMemory(m memory.Memory, key [16]byte, attrsRun, contentKe
 // whose version must then be expect (0: it must not exist yet). m carries its own properties and
 // metadata, and m.Version should be expect+1.
 func (s *Store) PrepareSummary(m memory.Memory, key [16]byte, expect int, runID string) NewMemory {
-	nm := s.PrepareMemory(m, key, nil, nil, runID, "")
+	nm := s.PrepareMemory(m, key, nil, nil, nil, runID, "")
 	nm.upsert, nm.expect = true, expect
 	nm.change.At = m.UpdatedAt
 	return nm

@@ -6,7 +6,6 @@ import (
 	"hash/fnv"
 	"maps"
 	"slices"
-	"sort"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -24,8 +23,8 @@ import (
 // keep a lookup's cost flat however many memories share a common term; the rarer terms of a fact
 // find its related memories.
 const (
-	termScan = 256
-	termKeep = 64
+	termScan = 128
+	termKeep = 32
 )
 
 // termsHash is the hash of a memory's properties and topic that its postings carry.
@@ -72,63 +71,123 @@ func (t *Tx) dropTerms(scope []byte, terms []string, id []byte) error {
 	return nil
 }
 
-// Related returns up to limit memories of the scope, with these properties and topic, that share
-// the most of terms, the newer first among equals; superseded, deleted and (at time now) expired
-// memories are not among them. Its cost does not grow with the scope (see termScan).
-func (s *Store) Related(scope Scope, properties map[string]string, topic string, terms []string, limit int, now time.Time) ([]memory.Memory, error) {
-	if len(terms) == 0 || limit <= 0 {
-		return nil, nil
-	}
-	prefix := scope.prefix()
-	want := termsHash(properties, topic)
-	var out []memory.Memory
+// scored is a memory ID and how many of a lookup's terms it has.
+type scored struct {
+	id   [16]byte
+	hits int
+}
+
+// RelatedQuery is one lookup of Related: a fact's topic and index terms, and how many memories it
+// wants at most.
+type RelatedQuery struct {
+	Topic string
+	Terms []string
+	Limit int
+}
+
+// Related answers queries about one scope and set of properties, in one read transaction: for each,
+// up to its Limit memories of the scope, with these properties and its topic, that share the most of
+// its terms, the newer first among equals. Superseded, deleted and (at time now) expired memories are
+// not among them. A query's cost does not grow with the scope (see termScan).
+func (s *Store) Related(scope Scope, properties map[string]string, queries []RelatedQuery, now time.Time) ([][]memory.Memory, error) {
+	out := make([][]memory.Memory, len(queries))
 	err := s.view(func(tx *bolt.Tx) error {
-		out = out[:0]
+		clear(out)
 		b := tx.Bucket(bucketTerms)
 		if b == nil {
 			return nil
 		}
-		hits := map[string]int{}
-		c := b.Cursor()
-		for _, term := range terms {
-			tp := termPrefix(prefix, term)
-			end := append(bytes.Clone(tp), bytes.Repeat([]byte{0xff}, 17)...)
-			k, v := c.Seek(end)
-			if k == nil {
-				k, v = c.Last()
-			} else {
-				k, v = c.Prev()
+		l := relatedLookup{tx: tx, c: b.Cursor(), prefix: scope.prefix(), properties: properties, now: now,
+			hashes: map[string][]byte{}, read: map[[16]byte]*memory.Memory{}, attrs: newAttrsCache(tx)}
+		for i, q := range queries {
+			if len(q.Terms) > 0 && q.Limit > 0 {
+				out[i] = l.find(&q)
 			}
-			for scanned, kept := 0, 0; k != nil && bytes.HasPrefix(k, tp) && scanned < termScan && kept < termKeep; k, v = c.Prev() {
-				scanned++
-				if len(k) == len(tp)+16 && bytes.Equal(v, want) {
-					hits[string(k[len(tp):])]++
-					kept++
-				}
-			}
-		}
-		ids := slices.Collect(maps.Keys(hits))
-		sort.Slice(ids, func(i, j int) bool {
-			if hits[ids[i]] != hits[ids[j]] {
-				return hits[ids[i]] > hits[ids[j]]
-			}
-			return ids[i] > ids[j] // newer first
-		})
-		attrs := newAttrsCache(tx)
-		for _, id := range ids {
-			if len(out) == limit {
-				break
-			}
-			rec, err := readMemory(tx, []byte(id), uuidString([]byte(id)))
-			if err != nil {
-				continue // deleted since (its postings go with it), or damaged: not related
-			}
-			if rec.mem.Hidden(now) || attrs.resolve(&rec) != nil {
-				continue
-			}
-			out = append(out, rec.mem)
 		}
 		return nil
 	})
 	return out, err
+}
+
+// relatedLookup is the state Related's queries share: the cursor, and the hashes and memories read
+// so far (facts of one run relate to the same memories again and again).
+type relatedLookup struct {
+	tx         *bolt.Tx
+	c          *bolt.Cursor
+	prefix     []byte
+	properties map[string]string
+	now        time.Time
+	hashes     map[string][]byte            // topic -> hash of properties and topic
+	read       map[[16]byte]*memory.Memory // nil: deleted, damaged or hidden
+	attrs      *attrsCache
+	found      [][16]byte // scratch
+}
+
+// find answers one query.
+func (l *relatedLookup) find(q *RelatedQuery) []memory.Memory {
+	want, ok := l.hashes[q.Topic]
+	if !ok {
+		want = termsHash(l.properties, q.Topic)
+		l.hashes[q.Topic] = want
+	}
+	found := l.found[:0]
+	for _, term := range q.Terms {
+		tp := termPrefix(l.prefix, term)
+		end := append(bytes.Clone(tp), bytes.Repeat([]byte{0xff}, 17)...)
+		k, v := l.c.Seek(end)
+		if k == nil {
+			k, v = l.c.Last()
+		} else {
+			k, v = l.c.Prev()
+		}
+		for scanned, kept := 0, 0; k != nil && bytes.HasPrefix(k, tp) && scanned < termScan && kept < termKeep; k, v = l.c.Prev() {
+			scanned++
+			if len(k) == len(tp)+16 && bytes.Equal(v, want) {
+				found = append(found, [16]byte(k[len(tp):]))
+				kept++
+			}
+		}
+	}
+	l.found = found
+	// Count each memory's terms: sorted, a memory's postings are adjacent.
+	slices.SortFunc(found, func(a, b [16]byte) int { return bytes.Compare(a[:], b[:]) })
+	var ids []scored
+	for i := 0; i < len(found); {
+		j := i + 1
+		for j < len(found) && found[j] == found[i] {
+			j++
+		}
+		ids = append(ids, scored{found[i], j - i})
+		i = j
+	}
+	slices.SortFunc(ids, func(a, b scored) int {
+		if a.hits != b.hits {
+			return b.hits - a.hits
+		}
+		return bytes.Compare(b.id[:], a.id[:]) // newer first
+	})
+	var out []memory.Memory
+	for _, id := range ids {
+		if len(out) == q.Limit {
+			break
+		}
+		if m := l.memory(id.id); m != nil {
+			out = append(out, *m)
+		}
+	}
+	return out
+}
+
+// memory reads memory id, or returns nil if it is gone since its postings were read (they go with
+// it), damaged, superseded or expired: none of those is related.
+func (l *relatedLookup) memory(id [16]byte) *memory.Memory {
+	if m, ok := l.read[id]; ok {
+		return m
+	}
+	var m *memory.Memory
+	if rec, err := readMemory(l.tx, id[:], uuidString(id[:])); err == nil && !rec.mem.Hidden(l.now) && l.attrs.resolve(&rec) == nil {
+		m = &rec.mem
+	}
+	l.read[id] = m
+	return m
 }

@@ -42,8 +42,20 @@ func (w Word) Term() string {
 
 // Words returns the words of text in order: its segments by UAX #29 that hold a letter or a digit
 // (punctuation, spaces and emoji are no words), each described as Word says. Invalid UTF-8 is read as
-// U+FFFD. It returns nil when text has no word.
+// U+FFFD. It returns nil when text has no word. The slice may be shared with other callers (short
+// texts' words are cached: the index and the reconciler read each fact several times): it must not
+// be changed.
 func Words(text string) []Word {
+	if ws, ok := wordsOf.get(text); ok {
+		return ws
+	}
+	ws := readWords(text)
+	wordsOf.put(text, ws)
+	return ws
+}
+
+// readWords is Words without the cache.
+func readWords(text string) []Word {
 	text = strings.ToValidUTF8(text, "\uFFFD")
 	var ws []Word
 	clause := 0

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/mnemohq/mnemo/internal/analysis"
@@ -74,6 +75,34 @@ type family struct {
 	triggers [][]element
 }
 
+// triggerRef names trigger k of family f.
+type triggerRef struct{ f, k int }
+
+// triggerIndex finds the triggers that may start at a word, in one lookup per word: byFirst maps a
+// stem to the triggers whose first word has it, anyFirst lists those that start with a placeholder
+// ("# years old").
+type triggerIndex struct {
+	byFirst  map[string][]triggerRef
+	anyFirst []triggerRef
+}
+
+var triggers = indexTriggers(families)
+
+func indexTriggers(fams []family) triggerIndex {
+	idx := triggerIndex{byFirst: map[string][]triggerRef{}}
+	for f, fam := range fams {
+		for k, t := range fam.triggers {
+			if t[0].stems == nil {
+				idx.anyFirst = append(idx.anyFirst, triggerRef{f, k})
+			}
+			for st := range t[0].stems {
+				idx.byFirst[st] = append(idx.byFirst[st], triggerRef{f, k})
+			}
+		}
+	}
+	return idx
+}
+
 // element is one word of a trigger: a set of stems, or a placeholder.
 type element struct {
 	stems    map[string]bool
@@ -120,27 +149,34 @@ func compileTrigger(phrase string) []element {
 	return els
 }
 
-// claims returns what ws says in each family it matches, in the order of the table.
+// claims returns what ws says in each family it matches, in the order of the table: for each
+// family, the claim of its trigger that matches earliest in the text (the first in the table among
+// those that match there).
 func claims(ws []analysis.Word) []claim {
+	var found []int // families matched, each once
 	var out []claim
-	for _, f := range families {
-		if c, ok := f.match(ws); ok {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
-// match finds the first trigger of f in ws, the earliest in the text, and returns the claim it makes.
-func (f family) match(ws []analysis.Word) (claim, bool) {
 	for i := range ws {
-		for _, t := range f.triggers {
-			if end, ok := matchAt(t, ws, i); ok {
-				return f.claimAt(t, ws, i, end), true
+		for _, refs := range [2][]triggerRef{triggers.byFirst[ws[i].Stem], triggers.anyFirst} {
+			for _, ref := range refs {
+				if slices.Contains(found, ref.f) {
+					continue
+				}
+				f := &families[ref.f]
+				if end, ok := matchAt(f.triggers[ref.k], ws, i); ok {
+					found = append(found, ref.f)
+					out = append(out, f.claimAt(f.triggers[ref.k], ws, i, end))
+				}
 			}
 		}
 	}
-	return claim{}, false
+	if len(out) > 1 {
+		order := make(map[string]int, len(out))
+		for n, f := range found {
+			order[out[n].key] = f
+		}
+		slices.SortStableFunc(out, func(a, b claim) int { return order[a.key] - order[b.key] })
+	}
+	return out
 }
 
 // matchAt reports whether trigger t matches the words of ws from i on, within one clause, and where

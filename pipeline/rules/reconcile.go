@@ -120,31 +120,25 @@ func (r Reconciler) Reconcile(ctx context.Context, req pipeline.ReconcileRequest
 	if user == "" {
 		user = userSpeaker
 	}
-	memories := make(map[string]*statement) // by content: a memory may relate to several facts
 	out := make([]pipeline.Decision, 0, len(req.Facts))
 	for _, c := range req.Facts {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		out = append(out, r.decide(c, user, memories))
+		out = append(out, r.decide(c, user))
 	}
 	return out, nil
 }
 
 // decide returns the decision for one candidate: the best verdict over its related memories.
-func (r Reconciler) decide(c pipeline.Candidate, user string, memories map[string]*statement) pipeline.Decision {
+func (r Reconciler) decide(c pipeline.Candidate, user string) pipeline.Decision {
 	if len(c.Related) == 0 {
 		return pipeline.Decision{Op: pipeline.OpAdd, Reason: "nothing related"}
 	}
-	f := newStatement(c.Fact.Content, user)
+	f := statements.get(c.Fact.Content, user)
 	var best pipeline.Decision
 	for i, m := range c.Related {
-		s, ok := memories[m.Content]
-		if !ok {
-			s = newStatement(m.Content, user)
-			memories[m.Content] = s
-		}
-		v := r.compare(f, s)
+		v := r.compare(f, statements.get(m.Content, user))
 		if i > 0 && precedence[v.op] >= precedence[best.Op] {
 			continue
 		}
