@@ -117,7 +117,7 @@ type relatedLookup struct {
 	prefix     []byte
 	properties map[string]string
 	now        time.Time
-	hashes     map[string][]byte            // topic -> hash of properties and topic
+	hashes     map[string][]byte           // topic -> hash of properties and topic
 	read       map[[16]byte]*memory.Memory // nil: deleted, damaged or hidden
 	attrs      *attrsCache
 	found      [][16]byte // scratch
