@@ -49,8 +49,10 @@ type BuffersRound struct {
 	Complete time.Duration
 	// Memories is the sum of the runs' MemoriesCreated (each run's own memory and its scope's
 	// summary); Summaries, the scopes' listing totals of SummaryTopic memories; Listed, the users'
-	// listing totals of every memory. All three are read after the last run completed.
-	Memories, Summaries, Listed int
+	// listing totals of every memory; Superseded, the sum of the runs' deleted operations (facts that
+	// contradicted an earlier one of their scope superseded it: it is no longer listed). All are read
+	// after the last run completed.
+	Memories, Summaries, Listed, Superseded int
 	// FileFigures describe the finished file and the replay baseline.
 	FileFigures
 }
@@ -185,6 +187,7 @@ func (r *BuffersRound) flush(ctx context.Context, path string, pipe *pipeline.Pi
 				id, run.Status, run.MemoriesCreated, run.Error)
 		}
 		r.Memories += run.MemoriesCreated
+		r.Superseded += len(run.CommittedOperations.Deleted)
 	}
 	r.Complete = time.Since(flushed)
 
@@ -203,8 +206,9 @@ func (r *BuffersRound) flush(ctx context.Context, path string, pipe *pipeline.Pi
 		}
 		r.Listed += page.Total
 	}
-	if r.Summaries != BufferScopes || r.Listed != len(ids)+BufferScopes {
-		return fmt.Errorf("buffers: %d summaries and %d memories listed, want %d and %d", r.Summaries, r.Listed, BufferScopes, len(ids)+BufferScopes)
+	if want := len(ids) + BufferScopes - r.Superseded; r.Summaries != BufferScopes || r.Listed != want {
+		return fmt.Errorf("buffers: %d summaries and %d memories listed, want %d and %d (%d superseded)",
+			r.Summaries, r.Listed, BufferScopes, want, r.Superseded)
 	}
 	if err := eng.Close(); err != nil {
 		return fmt.Errorf("buffers: close: %w", err)

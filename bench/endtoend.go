@@ -23,6 +23,10 @@ type EndToEndRound struct {
 	// Memories is the sum of the runs' MemoriesCreated; Listed is the sum of the users' listing
 	// totals (Memories.List), read after the last run completed, as a cross-check.
 	Memories, Listed int
+	// Updated and Superseded are the sums of the runs' updated and deleted operations: facts that
+	// refined a memory in place, and memories that a contradicting fact superseded (no longer
+	// listed, so Listed is Memories - Superseded).
+	Updated, Superseded int
 	// Facts is how many sentences worth remembering the inputs held (chit-chat aside).
 	Facts int
 	// Accepted is the time from the first Add to the return of the last; Wall, from the first Add
@@ -122,6 +126,8 @@ func endToEnd(ctx context.Context, name string, n int, input func(int) (mnemo.In
 			return r, fmt.Errorf("%s: run %s ended %s: %s", name, id, run.Status, run.Error)
 		}
 		r.Memories += run.MemoriesCreated
+		r.Updated += len(run.CommittedOperations.Updated)
+		r.Superseded += len(run.CommittedOperations.Deleted)
 	}
 	r.Wall = time.Since(start)
 
@@ -131,6 +137,9 @@ func endToEnd(ctx context.Context, name string, n int, input func(int) (mnemo.In
 			return r, fmt.Errorf("%s: list %s: %w", name, u, err)
 		}
 		r.Listed += page.Total
+	}
+	if r.Listed != r.Memories-r.Superseded {
+		return r, fmt.Errorf("%s: %d memories listed, want %d created - %d superseded", name, r.Listed, r.Memories, r.Superseded)
 	}
 	if err := eng.Close(); err != nil {
 		return r, fmt.Errorf("%s: close: %w", name, err)

@@ -46,6 +46,7 @@ func printBuffers(rs []bench.BuffersRound) int {
 		{"runs `Flush` resumed", collect(rs, func(r B) float64 { return float64(r.Resumed) }), count},
 		{"memories created (sum of `MemoriesCreated`)", collect(rs, func(r B) float64 { return float64(r.Memories) }), count},
 		{"summaries listed afterwards (one `List` per scope, topic `summary`)", collect(rs, func(r B) float64 { return float64(r.Summaries) }), count},
+		{"memories superseded (sum of runs' `deleted`)", collect(rs, func(r B) float64 { return float64(r.Superseded) }), count},
 		{"memories listed afterwards (sum of users' `List` totals)", collect(rs, func(r B) float64 { return float64(r.Listed) }), count},
 		{"the finished file's size", collect(rs, func(r B) float64 { return float64(r.FileBytes) }), mib},
 		{"baseline: replay of the finished file into raw bbolt", collect(rs, secs(func(r B) time.Duration { return r.Replay })), seconds},

@@ -34,6 +34,8 @@ func endToEndRows(rs []bench.EndToEndRound) []row {
 		{"mnemo: runs/s", collect(rs, bench.EndToEndRound.RunsPerSecond), count},
 		{"mnemo: memories/s", collect(rs, bench.EndToEndRound.MemoriesPerSecond), count},
 		{"memories created (sum of `MemoriesCreated`)", collect(rs, func(r bench.EndToEndRound) float64 { return float64(r.Memories) }), count},
+		{"memories updated in place (sum of runs' `updated`)", collect(rs, func(r bench.EndToEndRound) float64 { return float64(r.Updated) }), count},
+		{"memories superseded (sum of runs' `deleted`)", collect(rs, func(r bench.EndToEndRound) float64 { return float64(r.Superseded) }), count},
 		{"memories listed afterwards (sum of users' `List` totals)", collect(rs, func(r bench.EndToEndRound) float64 { return float64(r.Listed) }), count},
 		{"baseline: replay of the finished file into raw bbolt", collect(rs, secs(func(r bench.EndToEndRound) time.Duration { return r.Replay })), seconds},
 		{"ratio: mnemo's time / replay's time (per round)", collect(rs, bench.EndToEndRound.Ratio), times},
