@@ -8,7 +8,7 @@ import (
 // Bounds of the cache of Words: how many texts, and how long a text may be to be cached. A cache
 // that is full starts over, so its size stays bounded whatever the input.
 const (
-	wordsCacheTexts = 65536
+	wordsCacheTexts = 2048
 	wordsCacheLen   = 2048
 )
 

@@ -135,7 +135,7 @@ func refines(f, m *statement) bool {
 }
 
 // jaccard returns the Jaccard similarity of the keys a and the set b: shared keys over all keys.
-func jaccard(a []string, b map[string]bool) float64 {
+func jaccard(a []string, b keySet) float64 {
 	if len(a) == 0 && len(b) == 0 {
 		return 0
 	}
@@ -144,10 +144,10 @@ func jaccard(a []string, b map[string]bool) float64 {
 }
 
 // missing returns the keys of a that are not in set, in order.
-func missing(a []string, set map[string]bool) []string {
+func missing(a []string, set keySet) []string {
 	var out []string
 	for _, k := range a {
-		if !set[k] {
+		if !set.has(k) {
 			out = append(out, k)
 		}
 	}
@@ -155,7 +155,7 @@ func missing(a []string, set map[string]bool) []string {
 }
 
 // countIn returns how many keys of a are in set.
-func countIn(a []string, set map[string]bool) int {
+func countIn(a []string, set keySet) int {
 	return len(a) - len(missing(a, set))
 }
 
@@ -164,8 +164,16 @@ func containsAll(a, b []string) bool {
 	return countIn(b, setOfKeys(a)) == len(b)
 }
 
-func setOfKeys(keys []string) map[string]bool {
-	return wordSet(keys...)
+// keySet is a set of keys, sorted: smaller than a map for the dozen keys of a statement, which
+// matters for the statements cached.
+type keySet []string
+
+func setOfKeys(keys []string) keySet { return keySet(slices.Compact(sorted(keys))) }
+
+// has reports whether the set holds k.
+func (s keySet) has(k string) bool {
+	_, ok := slices.BinarySearch(s, k)
+	return ok
 }
 
 func sorted(keys []string) []string { return slices.Sorted(slices.Values(keys)) }

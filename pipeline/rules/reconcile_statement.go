@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/mnemohq/mnemo/internal/analysis"
@@ -16,7 +17,7 @@ type statement struct {
 	body    string // what was said, the speaker prefix aside
 	norm    string // body normalised as store.NormalizeContent does
 	keys    []string
-	keySet  map[string]bool
+	keySet  keySet
 	core    []string // keys that are no values
 	values  []string // numbers and dates, canonical: what the statement says of its subject
 	counts  []string // each number with the noun it counts, "2 dog" in "2 dogs and 3 cats"
@@ -35,6 +36,10 @@ func newStatement(content, user string) *statement {
 	s := &statement{speaker: foldName(speaker), body: strings.TrimSpace(body), norm: store.NormalizeContent(body)}
 	ws := analysis.Words(body)
 	name, _, _ := strings.Cut(s.speaker, " ")
+	var seen map[string]bool // for long statements only: a short one's keys are searched in order
+	if len(ws) > 32 {
+		seen = make(map[string]bool, len(ws))
+	}
 	for i, w := range ws {
 		k := key(w)
 		if k == "" || w.Lower == name { // "Bob runs." said by Bob is "I run."
@@ -46,16 +51,15 @@ func newStatement(content, user string) *statement {
 			// its noun: "fact 9 of writer 1" is not "fact 1 of writer 9".
 			k = identPrefix + ws[i-1].Stem + " " + w.Lower
 		}
-		if s.keySet[k] {
+		if seen != nil && seen[k] || seen == nil && slices.Contains(s.keys, k) {
 			continue
 		}
-		if s.keySet == nil {
-			s.keySet = make(map[string]bool)
+		if seen != nil {
+			seen[k] = true
 		}
 		if ident {
 			s.idents = append(s.idents, k)
 		}
-		s.keySet[k] = true
 		s.keys = append(s.keys, k)
 		if w.Value != "" && !strings.HasPrefix(k, identPrefix) {
 			s.values = append(s.values, k)
@@ -63,6 +67,7 @@ func newStatement(content, user string) *statement {
 			s.core = append(s.core, k)
 		}
 	}
+	s.keySet = setOfKeys(s.keys)
 	s.counts = counts(ws)
 	s.negated = negated(ws)
 	s.subject = subject(ws, s.speaker)

@@ -4,8 +4,9 @@ import "sync"
 
 // statementCacheSize bounds the statements kept between requests. A scope's memories come up as
 // related again and again (each new fact of a user meets the same few), so reading each once saves
-// most of a Reconciler's work; the bound keeps the cache's memory small, and it starts over when full.
-const statementCacheSize = 65536
+// most of a Reconciler's work. A statement of a typical fact takes about 1.5 KiB, so the cache holds
+// about 25 MiB when full; it then starts over.
+const statementCacheSize = 16384
 
 // statementCacheLen is the longest content whose statement is cached: longer ones are read each time,
 // so that the cache holds at most statementCacheSize x statementCacheLen bytes of content and its
