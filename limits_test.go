@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math/rand/v2"
 	"os"
 	"strings"
 	"testing"
@@ -187,5 +188,31 @@ func TestLargeRunCommitsInParts(t *testing.T) {
 		if want := item(j).Content; m.Content != want {
 			t.Fatalf("memory %d of the run is %q; want %q (item order)", i, m.Content, want)
 		}
+	}
+}
+
+// TestHugeSentenceIsReconciledInLinearTime adds a text of 4 MiB with no full stop (one huge fact of
+// about 240,000 distinct words), the first MiB of it as another text, and a short fact sharing its
+// first words. Indexing is bounded (pipeline.MaxIndexTerms) and a huge statement is compared as a
+// whole, so each run completes; before, inserting the huge memory's postings in word order was
+// quadratic in bbolt and took minutes.
+func TestHugeSentenceIsReconciledInLinearTime(t *testing.T) {
+	t.Parallel()
+	eng, _ := setup(t, nil)
+	rng := rand.New(rand.NewPCG(1, 2))
+	var b strings.Builder
+	for b.Len() < 4<<20 {
+		fmt.Fprintf(&b, "w%x ", rng.Uint64())
+	}
+	huge := b.String()
+	for i, text := range []string{huge, huge[:1<<20] + " again", huge[:100] + "."} {
+		r := wait(t, eng, add(t, eng, mnemo.Text(text), nil).ID)
+		if r.Status != mnemo.Completed || r.MemoriesCreated != 1 {
+			t.Fatalf("text %d (%d bytes): %+v", i, len(text), r)
+		}
+	}
+	again := wait(t, eng, add(t, eng, mnemo.Text(huge), nil).ID)
+	if again.Status != mnemo.Completed || again.CommittedOperations.Len() != 0 {
+		t.Fatalf("the huge text again: %+v", again)
 	}
 }

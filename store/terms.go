@@ -49,11 +49,23 @@ func termPrefix(scope []byte, term string) []byte {
 	return append(k, term...)
 }
 
+// postingKeys returns the keys of memory id's postings, sorted: bbolt inserts keys in order at the
+// end of a node, but keys in random order each into the middle, which costs a copy of the node per
+// key (quadratic for a memory with thousands of terms).
+func postingKeys(scope []byte, terms []string, id []byte) [][]byte {
+	keys := make([][]byte, len(terms))
+	for i, term := range terms {
+		keys[i] = append(termPrefix(scope, term), id...)
+	}
+	slices.SortFunc(keys, bytes.Compare)
+	return keys
+}
+
 // putTerms indexes memory id (its scope prefix, terms and properties-and-topic hash).
 func (t *Tx) putTerms(scope []byte, terms []string, id, hash []byte) error {
 	b := t.tx.Bucket(bucketTerms)
-	for _, term := range terms {
-		if err := b.Put(append(termPrefix(scope, term), id...), hash); err != nil {
+	for _, k := range postingKeys(scope, terms, id) {
+		if err := b.Put(k, hash); err != nil {
 			return err
 		}
 	}
@@ -63,8 +75,8 @@ func (t *Tx) putTerms(scope []byte, terms []string, id, hash []byte) error {
 // dropTerms removes memory id's postings.
 func (t *Tx) dropTerms(scope []byte, terms []string, id []byte) error {
 	b := t.tx.Bucket(bucketTerms)
-	for _, term := range terms {
-		if err := b.Delete(append(termPrefix(scope, term), id...)); err != nil {
+	for _, k := range postingKeys(scope, terms, id) {
+		if err := b.Delete(k); err != nil {
 			return err
 		}
 	}

@@ -98,6 +98,8 @@ const DefaultNearDuplicate = 0.85
 //     but none of its stop words, negations, number words or families is known: its facts are
 //     duplicates or refinements by shared words only, and "Мне не нравится чай." refines "Мне
 //     нравится чай.".
+//   - A statement longer than 64 KiB (a text of megabytes without a full stop) is compared as a
+//     whole: the same normalised body is a no-op, anything else an add ("too long to compare").
 //   - A reworded statement below the near-duplicate threshold is a new statement, kept beside the
 //     old one: "... and it was inspiring." after "... and it was powerful.".
 //

@@ -34,6 +34,8 @@ func (r Reconciler) compare(f, m *statement) verdict {
 		return verdict{pipeline.OpAdd, "another speaker"}
 	case f.norm == m.norm && (f.norm != "" || f.body == m.body):
 		return verdict{pipeline.OpNoop, "same statement"}
+	case f.long || m.long:
+		return verdict{pipeline.OpAdd, "too long to compare"}
 	case f.subject != m.subject:
 		return verdict{pipeline.OpAdd, "another subject"}
 	case !slices.Equal(sorted(f.idents), sorted(m.idents)):

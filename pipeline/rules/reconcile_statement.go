@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"crypto/sha256"
 	"slices"
 	"strings"
 
@@ -25,7 +26,13 @@ type statement struct {
 	negated bool
 	subject string
 	claims  []claim
+	long    bool // longer than maxStatementBytes: compared as a whole only
 }
+
+// maxStatementBytes is the longest statement whose words the Reconciler reads: a longer one (a text
+// of megabytes without a full stop) is the same statement as another only if their normalised bodies
+// are equal, and otherwise a new one, so that a huge memory costs a fact nothing to compare.
+const maxStatementBytes = 64 << 10
 
 // newStatement reads content, said by user unless it names its speaker.
 func newStatement(content, user string) *statement {
@@ -34,6 +41,11 @@ func newStatement(content, user string) *statement {
 		speaker = user
 	}
 	s := &statement{speaker: foldName(speaker), body: strings.TrimSpace(body), norm: store.NormalizeContent(body)}
+	if len(body) > maxStatementBytes {
+		sum := sha256.Sum256([]byte(s.norm))
+		s.long, s.body, s.norm = true, "", "\x00"+string(sum[:]) // equal norms, equal sums: all it keeps
+		return s
+	}
 	ws := analysis.Words(body)
 	name, _, _ := strings.Cut(s.speaker, " ")
 	var seen map[string]bool // for long statements only: a short one's keys are searched in order

@@ -1,6 +1,9 @@
 package rules
 
-import "sync"
+import (
+	"crypto/sha256"
+	"sync"
+)
 
 // statementCacheSize bounds the statements kept between requests. A scope's memories come up as
 // related again and again (each new fact of a user meets the same few), so reading each once saves
@@ -8,9 +11,8 @@ import "sync"
 // about 25 MiB when full; it then starts over.
 const statementCacheSize = 16384
 
-// statementCacheLen is the longest content whose statement is cached: longer ones are read each time,
-// so that the cache holds at most statementCacheSize x statementCacheLen bytes of content and its
-// reading.
+// statementCacheLen is the longest content cached by its text: a longer one is cached by its SHA-256,
+// so that the cache holds at most statementCacheSize x statementCacheLen bytes of content.
 const statementCacheLen = 2048
 
 // statements caches the statements the Reconcilers have read, by content and user. A statement is
@@ -27,6 +29,10 @@ type statementCache struct {
 // get returns the statement of content said by user, reading it if it is not cached.
 func (c *statementCache) get(content, user string) *statement {
 	k := statementKey{content, user}
+	if len(content) > statementCacheLen {
+		sum := sha256.Sum256([]byte(content))
+		k.content = "\x00" + string(sum[:])
+	}
 	c.mu.Lock()
 	s, ok := c.m[k]
 	c.mu.Unlock()
@@ -34,9 +40,6 @@ func (c *statementCache) get(content, user string) *statement {
 		return s
 	}
 	s = newStatement(content, user)
-	if len(content) > statementCacheLen {
-		return s
-	}
 	c.mu.Lock()
 	if len(c.m) >= statementCacheSize {
 		clear(c.m)
