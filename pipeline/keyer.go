@@ -20,9 +20,10 @@ const keyMark = "\x00"
 const MaxIndexTerms = 1024
 
 // IndexTerms returns the index terms of a memory's content for reconciler r: the words of
-// analysis.Terms (the first MaxIndexTerms) and, when r is a Keyer, its keys. The engine indexes memories with it. Keys written
-// under another Reconciler (an earlier Open) stay in the index; a lookup reads the memories they
-// point to, so they only relate a live memory that the Reconciler then judges.
+// analysis.Terms (the first MaxIndexTerms) and, when r is a Keyer, its keys. The engine indexes
+// memories with it. Keys written under another Reconciler (an earlier Open) stay in the index; a
+// lookup reads the memories they point to, so they only relate a live memory that the Reconciler
+// then judges.
 func IndexTerms(r Reconciler) func(content string) []string {
 	k, ok := r.(Keyer)
 	words := func(content string) []string {

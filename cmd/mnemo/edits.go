@@ -26,7 +26,7 @@ func (c *cli) update(args []string) error {
 	}
 	id, content := cmd.args[0], cmd.args[1]
 	if content == "-" {
-		b, err := io.ReadAll(c.stdin)
+		b, err := io.ReadAll(io.LimitReader(c.stdin, mnemo.MaxInputBytes+1)) // more is refused by Update
 		if err != nil {
 			return fmt.Errorf("read stdin: %w", err)
 		}
