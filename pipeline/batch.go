@@ -120,10 +120,7 @@ func decodeBatch(data []byte, runID string) (*batch, error) {
 			b.Failures[i] = inputFailure{Input: int(d.Int()), Error: d.Str()}
 		}
 	}
-	if d.Err() == nil && d.Len() != 0 {
-		d.Fail("trailing bytes")
-	}
-	if err := d.Err(); err != nil {
+	if err := d.End(); err != nil {
 		return nil, fmt.Errorf("checkpoint: %w", err)
 	}
 	return &b, nil

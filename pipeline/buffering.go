@@ -77,10 +77,7 @@ func encodeFact(f *memory.Fact, runID string) []byte {
 func decodeFact(data []byte, runID string) (memory.Fact, error) {
 	d := codec.NewDecoder(data)
 	f := readFact(&d, runID)
-	if d.Err() == nil && d.Len() != 0 {
-		d.Fail("trailing bytes")
-	}
-	return f, d.Err()
+	return f, d.End()
 }
 
 // member is what a parked run says of itself, for when its buffer fires: how many inputs it had, and

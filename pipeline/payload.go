@@ -84,10 +84,7 @@ func DecodePayload(b []byte) (*Payload, error) {
 			p.Items[i] = memory.Item{Content: d.Str(), Topic: d.Str()}
 		}
 	}
-	if d.Err() == nil && d.Len() != 0 {
-		d.Fail("trailing bytes")
-	}
-	if err := d.Err(); err != nil {
+	if err := d.End(); err != nil {
 		return nil, fmt.Errorf("input: %w", err)
 	}
 	return &p, nil

@@ -96,10 +96,7 @@ func decodeBuffer(v []byte) (Buffer, error) {
 	b.FirstAt = d.Time()
 	b.LastAt = d.Time()
 	b.Fired = d.Uint()
-	if d.Err() == nil && d.Len() != 0 {
-		d.Fail("trailing bytes")
-	}
-	return b, d.Err()
+	return b, d.End()
 }
 
 // BufferItem is an item prepared for Tx.Park: its ULID (which orders it in its buffer) and its bytes.

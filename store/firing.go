@@ -183,10 +183,7 @@ func decodeFiringRecord(v []byte) (firingRecord, error) {
 	for i := range r.base {
 		r.base[i] = int(d.Uint())
 	}
-	if d.Err() == nil && d.Len() != 0 {
-		d.Fail("trailing bytes")
-	}
-	return r, d.Err()
+	return r, d.End()
 }
 
 // EndFunc ends one run of a firing, given what it said of itself when it parked and whether it has

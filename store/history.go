@@ -45,10 +45,7 @@ func decodeChange(memoryID string, v []byte) (memory.Change, error) {
 	}
 	c := memory.Change{MemoryID: memoryID, Operation: d.Str(), OldContent: d.Str(), NewContent: d.Str(),
 		SupersededBy: d.Str(), RunID: d.Str(), Version: int(d.Int()), Reason: d.Str(), At: d.Time()}
-	if d.Err() == nil && d.Len() != 0 {
-		d.Fail("trailing bytes")
-	}
-	return c, d.Err()
+	return c, d.End()
 }
 
 // History returns every change of the memory, oldest first, or an error wrapping ErrNotFound if it

@@ -130,10 +130,7 @@ func decodeMemory(b []byte) (memoryRecord, error) {
 		m.SupersededBy = d.Str()
 		m.SupersededAt = d.Time()
 	}
-	if d.Err() == nil && d.Len() != 0 {
-		d.Fail("trailing bytes")
-	}
-	return rec, d.Err()
+	return rec, d.End()
 }
 
 // attrs are the properties and metadata an add gave, shared by the memories it made.
@@ -152,10 +149,7 @@ func encodeAttrs(properties, metadata map[string]string) []byte {
 func decodeAttrs(b []byte) (attrs, error) {
 	d := codec.NewDecoder(b)
 	a := attrs{properties: d.StrMap(), metadata: d.StrMap()}
-	if d.Err() == nil && d.Len() != 0 {
-		d.Fail("trailing bytes")
-	}
-	return a, d.Err()
+	return a, d.End()
 }
 
 // attrsCache resolves memories' shared attributes within one read transaction, reading each run's

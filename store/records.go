@@ -143,10 +143,7 @@ func decodeRunInto(b []byte, r *status.Run) (spilled int, err error) {
 	if d.Err() == nil && !r.Status.Valid() {
 		d.Fail("run status " + string(r.Status))
 	}
-	if d.Err() == nil && d.Len() != 0 {
-		d.Fail("trailing bytes")
-	}
-	return spilled, d.Err()
+	return spilled, d.End()
 }
 
 // readTime reads a time in the encoding of the record's format.

@@ -87,6 +87,14 @@ func (d *Decoder) Err() error { return d.err }
 // Len returns how many bytes are left.
 func (d *Decoder) Len() int { return len(d.src) }
 
+// End finishes a record: bytes left over are a malformed record. It returns Err.
+func (d *Decoder) End() error {
+	if d.err == nil && len(d.src) != 0 {
+		d.Fail("trailing bytes")
+	}
+	return d.err
+}
+
 // Fail records a malformed field, what, unless an error is already recorded.
 func (d *Decoder) Fail(what string) {
 	if d.err == nil {
