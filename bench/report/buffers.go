@@ -1,30 +1,17 @@
 package main
 
 import (
-	"context"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/mnemohq/mnemo/bench"
 )
 
-// buffersRounds runs rounds of the Buffers benchmark, saying on stderr how each went.
-func buffersRounds(ctx context.Context, rounds int) ([]bench.BuffersRound, error) {
-	var out []bench.BuffersRound
-	for i := range rounds {
-		fmt.Fprintf(os.Stderr, "round %d/%d: buffers ... ", i+1, rounds)
-		r, err := bench.RunBuffers(ctx)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "failed")
-			return nil, err
-		}
-		fmt.Fprintf(os.Stderr, "park %v, open %v, flush %v + %v to completed, replay %v (%.1fx)\n",
-			r.Park.Round(time.Millisecond), r.Open.Round(time.Microsecond), r.Flush.Round(time.Millisecond),
-			r.Complete.Round(time.Millisecond), r.Replay.Round(time.Millisecond), r.Ratio())
-		out = append(out, r)
-	}
-	return out, nil
+// buffersLine summarises a round of the Buffers benchmark.
+func buffersLine(r bench.BuffersRound) string {
+	return fmt.Sprintf("park %v, open %v, flush %v + %v to completed, replay %v (%.1fx)",
+		r.Park.Round(time.Millisecond), r.Open.Round(time.Microsecond), r.Flush.Round(time.Millisecond),
+		r.Complete.Round(time.Millisecond), r.Replay.Round(time.Millisecond), r.Ratio())
 }
 
 func printBuffers(rs []bench.BuffersRound) int {

@@ -1,29 +1,16 @@
 package main
 
 import (
-	"context"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/mnemohq/mnemo/bench"
 )
 
-// endToEndRounds runs rounds of an end-to-end benchmark, saying on stderr how each went.
-func endToEndRounds(ctx context.Context, name string, rounds int, round func(context.Context) (bench.EndToEndRound, error)) ([]bench.EndToEndRound, error) {
-	var out []bench.EndToEndRound
-	for i := range rounds {
-		fmt.Fprintf(os.Stderr, "round %d/%d: %s ... ", i+1, rounds, name)
-		r, err := round(ctx)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "failed")
-			return nil, err
-		}
-		fmt.Fprintf(os.Stderr, "%v end to end, replay %v (%.1fx), %d memories\n",
-			r.Wall.Round(time.Millisecond), r.Replay.Round(time.Millisecond), r.Ratio(), r.Memories)
-		out = append(out, r)
-	}
-	return out, nil
+// endToEndLine summarises a round of an end-to-end benchmark.
+func endToEndLine(r bench.EndToEndRound) string {
+	return fmt.Sprintf("%v end to end, replay %v (%.1fx), %d memories",
+		r.Wall.Round(time.Millisecond), r.Replay.Round(time.Millisecond), r.Ratio(), r.Memories)
 }
 
 // endToEndRows are the rows both end-to-end tables share.
@@ -71,21 +58,10 @@ func printTexts(rs []bench.EndToEndRound) int {
 	return printTargets([]target{{"at most 10x the replay's time", times(ratio), ratio <= 10}})
 }
 
-// latencyRounds runs rounds of the Latency benchmark, saying on stderr how each went.
-func latencyRounds(ctx context.Context, rounds int) ([]bench.LatencyRound, error) {
-	var out []bench.LatencyRound
-	for i := range rounds {
-		fmt.Fprintf(os.Stderr, "round %d/%d: latency ... ", i+1, rounds)
-		l, err := bench.RunLatency(ctx)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "failed")
-			return nil, err
-		}
-		fmt.Fprintf(os.Stderr, "large run %v, %d probes, max %v, close mid-way %v (run %s)\n",
-			l.BigRun.Round(time.Millisecond), len(l.Probes), l.Max().Round(time.Microsecond), l.CloseMidway.Round(time.Millisecond), l.MidwayStatus)
-		out = append(out, l)
-	}
-	return out, nil
+// latencyLine summarises a round of the Latency benchmark.
+func latencyLine(l bench.LatencyRound) string {
+	return fmt.Sprintf("large run %v, %d probes, max %v, close mid-way %v (run %s)",
+		l.BigRun.Round(time.Millisecond), len(l.Probes), l.Max().Round(time.Microsecond), l.CloseMidway.Round(time.Millisecond), l.MidwayStatus)
 }
 
 func printLatency(ls []bench.LatencyRound) int {

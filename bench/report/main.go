@@ -71,27 +71,27 @@ func main() {
 	var recs []bench.ReconcileRound
 	var err error
 	if on("conversations") {
-		if convs, err = endToEndRounds(ctx, "conversations", *rounds, bench.RunConversations); err != nil {
+		if convs, err = runRounds(ctx, "conversations", *rounds, bench.RunConversations, endToEndLine); err != nil {
 			fatal(err)
 		}
 	}
 	if on("texts") {
-		if texts, err = endToEndRounds(ctx, "texts", *rounds, bench.RunTexts); err != nil {
+		if texts, err = runRounds(ctx, "texts", *rounds, bench.RunTexts, endToEndLine); err != nil {
 			fatal(err)
 		}
 	}
 	if on("latency") {
-		if lats, err = latencyRounds(ctx, *rounds); err != nil {
+		if lats, err = runRounds(ctx, "latency", *rounds, bench.RunLatency, latencyLine); err != nil {
 			fatal(err)
 		}
 	}
 	if on("buffers") {
-		if bufs, err = buffersRounds(ctx, *rounds); err != nil {
+		if bufs, err = runRounds(ctx, "buffers", *rounds, bench.RunBuffers, buffersLine); err != nil {
 			fatal(err)
 		}
 	}
 	if on("reconcile") {
-		if recs, err = reconcileRounds(ctx, *rounds); err != nil {
+		if recs, err = runRounds(ctx, "reconcile", *rounds, bench.RunReconcile, reconcileLine); err != nil {
 			fatal(err)
 		}
 	}

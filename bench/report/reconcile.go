@@ -1,34 +1,21 @@
 package main
 
 import (
-	"context"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/mnemohq/mnemo/bench"
 )
 
-// reconcileRounds runs rounds of the Reconcile benchmark, saying on stderr how each went.
-func reconcileRounds(ctx context.Context, rounds int) ([]bench.ReconcileRound, error) {
-	var out []bench.ReconcileRound
-	for i := range rounds {
-		fmt.Fprintf(os.Stderr, "round %d/%d: reconcile ... ", i+1, rounds)
-		r, err := bench.RunReconcile(ctx)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "failed")
-			return nil, err
-		}
-		var steps []string
-		for _, s := range r.Steps {
-			steps = append(steps, fmt.Sprintf("%s: %v/fact (%.2fx empty, fill %v)",
-				count(float64(s.Size)), s.PerFact().Round(time.Microsecond), s.Ratio(), s.Fill.Round(time.Millisecond)))
-		}
-		fmt.Fprintf(os.Stderr, "%s; largest/smallest %.2fx, round %v\n", strings.Join(steps, ", "), r.Growth(), r.Took.Round(100*time.Millisecond))
-		out = append(out, r)
+// reconcileLine summarises a round of the Reconcile benchmark.
+func reconcileLine(r bench.ReconcileRound) string {
+	var steps []string
+	for _, s := range r.Steps {
+		steps = append(steps, fmt.Sprintf("%s: %v/fact (%.2fx empty, fill %v)",
+			count(float64(s.Size)), s.PerFact().Round(time.Microsecond), s.Ratio(), s.Fill.Round(time.Millisecond)))
 	}
-	return out, nil
+	return fmt.Sprintf("%s; largest/smallest %.2fx, round %v", strings.Join(steps, ", "), r.Growth(), r.Took.Round(100*time.Millisecond))
 }
 
 func printReconcile(rs []bench.ReconcileRound) int {

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -18,6 +20,23 @@ func median(vals []float64) float64 {
 		return s[n/2]
 	}
 	return (s[n/2-1] + s[n/2]) / 2
+}
+
+// runRounds runs rounds of the benchmark name, saying on stderr how each went (summary's line) or
+// that it failed.
+func runRounds[T any](ctx context.Context, name string, rounds int, run func(context.Context) (T, error), summary func(T) string) ([]T, error) {
+	var out []T
+	for i := range rounds {
+		fmt.Fprintf(os.Stderr, "round %d/%d: %s ... ", i+1, rounds, name)
+		r, err := run(ctx)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "failed")
+			return nil, err
+		}
+		fmt.Fprintln(os.Stderr, summary(r))
+		out = append(out, r)
+	}
+	return out, nil
 }
 
 // row is one measurement over the rounds, printed as its median and its range.
