@@ -81,25 +81,12 @@ func (s *Store) Purges() ([]Scope, error) {
 
 // purgeRuns deletes up to purgeBatch of the scope's runs, with everything kept for them.
 func (s *Store) purgeRuns(prefix []byte) (int, error) {
-	n := 0
-	err := s.writer.do(func(t *Tx) error {
-		n = 0
-		c := t.tx.Bucket(bucketRunScope).Cursor()
-		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && n < purgeBatch; k, _ = c.Seek(prefix) {
-			if len(k) != len(prefix)+16 {
-				return fmt.Errorf("%w: run scope entry %x", errs.Corrupt, k)
-			}
-			if err := t.removeRun(bytes.Clone(k[len(prefix):])); err != nil {
-				return err
-			}
-			if err := c.Delete(); err != nil {
-				return err
-			}
-			n++
+	return s.purgeKeys(bucketRunScope, prefix, func(t *Tx, k []byte) error {
+		if len(k) != len(prefix)+16 {
+			return fmt.Errorf("%w: run scope entry %x", errs.Corrupt, k)
 		}
-		return nil
+		return t.removeRun(bytes.Clone(k[len(prefix):]))
 	})
-	return n, err
 }
 
 // removeRun deletes a run's record, status entries, input, attributes, checkpoints, progress,
@@ -128,35 +115,33 @@ func (t *Tx) removeRun(key []byte) error {
 // purgeMemories deletes up to purgeBatch of the scope's memories with their histories; their
 // content and term entries go by prefix after.
 func (s *Store) purgeMemories(prefix []byte) (int, error) {
-	n := 0
-	err := s.writer.do(func(t *Tx) error {
-		n = 0
-		c := t.tx.Bucket(bucketMemScope).Cursor()
-		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && n < purgeBatch; k, _ = c.Seek(prefix) {
-			id := bytes.Clone(k[len(k)-16:])
-			if err := t.tx.Bucket(bucketMemories).Delete(id); err != nil {
-				return err
-			}
-			if err := t.dropHistory(id); err != nil {
-				return err
-			}
-			if err := c.Delete(); err != nil {
-				return err
-			}
-			n++
+	return s.purgeKeys(bucketMemScope, prefix, func(t *Tx, k []byte) error {
+		id := bytes.Clone(k[len(k)-16:])
+		if err := t.tx.Bucket(bucketMemories).Delete(id); err != nil {
+			return err
 		}
-		return nil
+		return t.dropHistory(id)
 	})
-	return n, err
 }
 
 // purgePrefix deletes up to purgeBatch keys of bucket that start with prefix.
 func (s *Store) purgePrefix(bucket, prefix []byte) (int, error) {
+	return s.purgeKeys(bucket, prefix, nil)
+}
+
+// purgeKeys deletes, in one write, up to purgeBatch keys of bucket that start with prefix, calling
+// each (unless nil) on each key first to remove what it indexes. It returns how many it deleted.
+func (s *Store) purgeKeys(bucket, prefix []byte, each func(t *Tx, k []byte) error) (int, error) {
 	n := 0
 	err := s.writer.do(func(t *Tx) error {
 		n = 0
 		c := t.tx.Bucket(bucket).Cursor()
 		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && n < purgeBatch; k, _ = c.Seek(prefix) {
+			if each != nil {
+				if err := each(t, k); err != nil {
+					return err
+				}
+			}
 			if err := c.Delete(); err != nil {
 				return err
 			}
