@@ -2,6 +2,7 @@ package mnemo
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/mnemohq/mnemo/store"
@@ -45,8 +46,15 @@ func (s *MemoryService) Update(ctx context.Context, id, content string, opts *Up
 	if o.NoExpiry && !o.ExpiresAt.IsZero() {
 		return nil, invalid("expires_at", "set with NoExpiry")
 	}
+	var vec []float32
+	if s.e.opts.Embedder != nil {
+		var err error
+		if vec, err = s.e.embedOne(ctx, content); err != nil {
+			return nil, fmt.Errorf("embed the content: %w", err)
+		}
+	}
 	m, err := s.e.store.UpdateMemory(&store.MemoryUpdate{
-		ID: id, Expect: -1, Content: content, ExpiresAt: o.ExpiresAt.UTC().Round(0), NoExpiry: o.NoExpiry,
+		ID: id, Expect: -1, Content: content, Vector: vec, ExpiresAt: o.ExpiresAt.UTC().Round(0), NoExpiry: o.NoExpiry,
 		RunID: ChangeByAPI, Now: s.e.now(),
 	})
 	if err != nil {

@@ -34,6 +34,7 @@ const (
 //	Extractor        rules.Extractor{}: offline and deterministic
 //	Summarizer       rules.Summarizer{}: offline and deterministic
 //	Reconciler       rules.Reconciler{}: offline and deterministic
+//	Embedder         embedding.Default(): GloVe word vectors, offline, shipped in the binary
 //	Clock            the wall clock
 //	Logger           discards
 //	LockTimeout      DefaultLockTimeout (1 s)
@@ -62,6 +63,15 @@ type Options struct {
 	// Reconciler decides, in the transform step, what each new fact does to the memories its scope
 	// holds: add it, nothing (known), update one in place, or supersede one.
 	Reconciler Reconciler
+	// Embedder gives memories and queries their vectors, for vector and hybrid search. Its Name and
+	// Dims are recorded in the file: Open refuses a file whose vectors another embedder made, unless
+	// Reindex is set.
+	Embedder Embedder
+	// Reindex makes Open re-embed every memory with Embedder before it returns (in bounded
+	// transactions; a reindex cut short is run again by the next Open with Reindex), and record
+	// Embedder as the file's. ReindexProgress, if set, is called as it goes.
+	Reindex         bool
+	ReindexProgress func(done, total int)
 	// Clock supplies every timestamp and times every backoff; tests pass a clock.Fake.
 	Clock Clock
 	// Logger receives diagnostics: retries (Warn), failed runs, panicking steps and damaged records
@@ -94,8 +104,9 @@ type Engine struct {
 	// Buffers lists and flushes the buffers of the pipeline's buffer steps.
 	Buffers *BufferService
 
-	opts   Options
-	store  *store.Store
+	opts       Options
+	store      *store.Store
+	vectorsErr error // why vector search cannot run on a read-only engine (see checkEmbedder)
 	hub    *status.Hub
 	exec   *pipeline.Executor
 	closed atomic.Bool
@@ -124,14 +135,19 @@ func Open(path string, opts *Options) (*Engine, error) {
 	hub := status.NewHub()
 	st, err := store.Open(path, store.Options{
 		LockTimeout: o.LockTimeout, OnRunChange: hub.Publish, OnRunRemoved: hub.Remove, ReadOnly: o.ReadOnly, Logger: o.Logger,
-		Terms: pipeline.IndexTerms(o.Reconciler),
+		Terms: pipeline.IndexTerms(o.Reconciler), Dims: embedderDims(o.Embedder), SearchText: searchText,
 	})
 	if err != nil {
 		return nil, err
 	}
 	e := &Engine{opts: o, store: st, hub: hub}
+	if err := e.checkEmbedder(); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
 	e.exec = pipeline.NewExecutor(pipeline.Config{
 		Store: st, Pipeline: o.Pipeline, Extractor: o.Extractor, Summarizer: o.Summarizer, Reconciler: o.Reconciler,
+		Embedder: o.Embedder,
 		Clock: o.Clock, Logger: o.Logger,
 		Workers: o.Workers, MaxInFlight: o.MaxInFlight, CommitPartSize: o.CommitPartSize,
 		MaxAttempts: o.MaxAttempts, Backoff: o.RetryBackoff,
@@ -208,6 +224,17 @@ func resolveOptions(opts *Options) (Options, error) {
 	}
 	if o.Reconciler == nil {
 		o.Reconciler = rules.Reconciler{}
+	}
+	if o.Embedder == nil {
+		o.Embedder = defaultEmbedder()
+	}
+	if o.Embedder != nil {
+		if o.Embedder.Name() == "" {
+			return o, invalid("Options.Embedder", "its Name is empty")
+		}
+		if d := o.Embedder.Dims(); d < 1 || d > MaxEmbedderDims {
+			return o, invalid("Options.Embedder", "%d dimensions are outside 1..%d", d, MaxEmbedderDims)
+		}
 	}
 	if o.Clock == nil {
 		o.Clock = clock.Real{}

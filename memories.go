@@ -143,18 +143,11 @@ func (s *MemoryService) List(ctx context.Context, opts *ListOptions) (*MemoryPag
 	if err := checkPage(&o.Limit); err != nil {
 		return nil, err
 	}
-	for _, f := range []struct{ name, v string }{{"user_id", o.UserID}, {"group", o.Group}, {"cursor", o.Cursor}} {
-		if err := checkLabel(f.name, f.v, false); err != nil {
-			return nil, err
-		}
-	}
-	if err := checkProperties("properties", o.Properties); err != nil {
+	if err := checkLabel("cursor", o.Cursor, false); err != nil {
 		return nil, err
 	}
-	for i, t := range o.Topics {
-		if err := checkLabel(fmt.Sprintf("topics[%d]", i), t, false); err != nil {
-			return nil, err
-		}
+	if err := checkFilter(o.Group, o.UserID, o.Properties, o.Topics); err != nil {
+		return nil, err
 	}
 	page, err := s.e.store.ListMemories(store.MemoryFilter{
 		Scope: store.Scope{Group: o.Group, UserID: o.UserID}, Properties: o.Properties, Topics: o.Topics,

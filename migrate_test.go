@@ -86,14 +86,14 @@ func TestMigrateSchema1(t *testing.T) {
 	}
 	eng.Close()
 
-	// The file now says schema 2, and every record is in the new format.
+	// The file now says schema 3, and every record is in the new format.
 	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
 	db.View(func(tx *bolt.Tx) error {
-		if v := tx.Bucket([]byte("meta")).Get([]byte("schema")); len(v) != 1 || v[0] != 2 {
+		if v := tx.Bucket([]byte("meta")).Get([]byte("schema")); len(v) != 1 || v[0] != 3 {
 			t.Errorf("schema after migration: %v", v)
 		}
 		for _, bucket := range []string{"runs", "memories"} {

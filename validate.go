@@ -44,6 +44,25 @@ func checkLabel(field, s string, required bool) error {
 	return nil
 }
 
+// checkFilter checks the scope and filters of a listing or a search.
+func checkFilter(group, userID string, properties map[string]string, topics []string) error {
+	if err := checkLabel("group", group, false); err != nil {
+		return err
+	}
+	if err := checkLabel("user_id", userID, false); err != nil {
+		return err
+	}
+	if err := checkProperties("properties", properties); err != nil {
+		return err
+	}
+	for i, t := range topics {
+		if err := checkLabel(fmt.Sprintf("topics[%d]", i), t, false); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func checkProperties(field string, m map[string]string) error {
 	if len(m) > MaxMapEntries {
 		return invalid(field, "%d entries exceed the limit of %d", len(m), MaxMapEntries)

@@ -134,6 +134,9 @@ func (d *driver) commit(r *status.Run, c int, out *batch, fused bool) (status.Ru
 		}); cerr != nil {
 			return status.Run{}, cerr
 		}
+		if err := d.embed(c, out, done, part, verdicts); err != nil {
+			return status.Run{}, err
+		}
 		if final && cp != nil {
 			if err := st.WriteLeadingChunks(r.ID, cp); err != nil {
 				return status.Run{}, err

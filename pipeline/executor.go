@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"github.com/mnemohq/mnemo/embedding"
 	"log/slog"
 	"sync"
 	"time"
@@ -36,8 +37,10 @@ type Config struct {
 	// Reconciler decides, in transform steps, what each fact does to the memories its scope holds;
 	// nil adds every fact that is not an exact repeat.
 	Reconciler Reconciler
-	Clock      clock.Clock
-	Logger     *slog.Logger
+	// Embedder gives each memory committed or updated its vector, before the write; nil stores none.
+	Embedder embedding.Embedder
+	Clock    clock.Clock
+	Logger   *slog.Logger
 	// Workers is how many steps compute at once: extractions (each call of the Extractor) and
 	// transforms. Default 1.
 	Workers int

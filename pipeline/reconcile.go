@@ -20,6 +20,7 @@ type verdict struct {
 	Decision
 	expect int
 	local  bool
+	vector []float32 // an update's new content's, where the engine embeds (see embed)
 }
 
 // reconcile decides, through the engine's Reconciler, what facts[from:to] of out do to the memories
@@ -125,7 +126,7 @@ func apply(t *store.Tx, run *status.Run, v *verdict, f *memory.Fact, nm *store.N
 			content = f.Content
 		}
 		m, err := t.UpdateMemory(&store.MemoryUpdate{ID: v.Target, Expect: v.expect, Content: content, Sources: f.Sources,
-			EventTime: f.EventTime, RunID: run.ID, Reason: v.Reason, Now: now})
+			EventTime: f.EventTime, Vector: v.vector, RunID: run.ID, Reason: v.Reason, Now: now})
 		switch {
 		case errors.Is(err, store.ErrContentTaken):
 			return nil // the refined statement is another memory already: nothing to do

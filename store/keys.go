@@ -16,7 +16,7 @@ import (
 
 // Buckets. Every bucket is created at Open; a file without them is not a mnemo file.
 var (
-	bucketMeta        = []byte("meta")         // "schema" -> schema version (1 byte)
+	bucketMeta        = []byte("meta")         // "schema" -> schema version (1 byte); "embedder" -> see Embedder
 	bucketRuns        = []byte("runs")         // run ID (16 bytes, UUIDv7 so time-ordered) -> run record
 	bucketRunStatus   = []byte("run_status")   // status code (1 byte) + run ID -> nothing
 	bucketRunOps      = []byte("run_ops")      // run ID + part (4 bytes) -> operations of a large run's commit part
@@ -37,12 +37,13 @@ var (
 	bucketHistory     = []byte("history")      // memory ID + ULID -> one change of the memory
 	bucketRunScope    = []byte("run_scope")    // scope + run ID -> nothing: a user's runs, for PurgeUser
 	bucketPurges      = []byte("purges")       // scope -> a PurgeUser under way, resumed at Open
+	bucketVectors     = []byte("vectors")      // memory ID -> its unit vector, little-endian float32s
 )
 
 var allBuckets = [][]byte{bucketMeta, bucketRuns, bucketRunStatus, bucketRunOps, bucketInputs, bucketAttrs,
 	bucketCheckpoints, bucketProgress, bucketDocuments, bucketMemories, bucketMemScope, bucketMemContent,
 	bucketBuffers, bucketBufItems, bucketBufRuns, bucketFirings, bucketFollowers, bucketTerms, bucketHistory,
-	bucketRunScope, bucketPurges}
+	bucketRunScope, bucketPurges, bucketVectors}
 
 // idBytes parses a UUID string into its 16 bytes, the form every ID takes as a key.
 func idBytes(field, id string) ([]byte, error) {

@@ -29,7 +29,15 @@ type NewMemory struct {
 	change     memory.Change // its history's first row
 	upsert     bool          // a summary: replaces the memory of its ID, whose version must be expect
 	expect     int
+	vector     []byte // encoded (encodeVector); nil: none
 }
+
+// Content returns the content of the memory nm inserts; "" for the zero NewMemory, which inserts none.
+func (nm *NewMemory) Content() string { return nm.change.NewContent }
+
+// SetVector gives the memory its vector (the embedder's, of its content), which is stored scaled to
+// unit length; an empty or all-zero vector stores none.
+func (nm *NewMemory) SetVector(v []float32) { nm.vector = encodeVector(v) }
 
 // Change says what Tx.InsertMemory did.
 type Change int
@@ -144,6 +152,10 @@ func (t *Tx) putNewMemory(nm *NewMemory) error {
 	if err := t.putTerms(nm.scope, nm.terms, nm.key, nm.termsHash); err != nil {
 		return err
 	}
+	if err := t.putVector(nm.key, nm.vector); err != nil {
+		return err
+	}
+	t.touch(nm.key)
 	return t.putChange(&nm.change)
 }
 
@@ -180,6 +192,10 @@ func (t *Tx) upsertSummary(nm *NewMemory) (Change, error) {
 	if err := t.putTerms(nm.scope, nm.terms, nm.key, nm.termsHash); err != nil {
 		return Unchanged, err
 	}
+	if err := t.putVector(nm.key, nm.vector); err != nil {
+		return Unchanged, err
+	}
+	t.touch(nm.key)
 	ch := nm.change
 	ch.Operation, ch.OldContent = memory.ChangeUpdate, old.mem.Content
 	return Updated, t.putChange(&ch)
@@ -198,6 +214,9 @@ type MemoryUpdate struct {
 	// Sources are added to the memory's; EventTime replaces its own if later.
 	Sources   []memory.Source
 	EventTime time.Time
+	// Vector is the embedder's vector of Content, stored in place of the memory's when the content
+	// changes (nil: the memory has no vector from then on).
+	Vector []float32
 	// ExpiresAt replaces the memory's expiry when set; NoExpiry removes it.
 	ExpiresAt time.Time
 	NoExpiry  bool
@@ -248,6 +267,12 @@ func (t *Tx) UpdateMemory(u *MemoryUpdate) (memory.Memory, error) {
 	if err := t.dropTerms(scope.prefix(), t.s.terms(m.Content), key); err != nil {
 		return memory.Memory{}, err
 	}
+	if u.Content != m.Content {
+		if err := t.putVector(key, encodeVector(u.Vector)); err != nil {
+			return memory.Memory{}, err
+		}
+	}
+	t.touch(key)
 	old := m.Content
 	m.Content = u.Content
 	m.Version++
@@ -284,6 +309,10 @@ func (t *Tx) SupersedeMemory(id string, expect int, successor, successorContent,
 	if err := t.dropContent(scope, key, m); err != nil {
 		return memory.Memory{}, err
 	}
+	if err := t.putVector(key, nil); err != nil {
+		return memory.Memory{}, err
+	}
+	t.touch(key)
 	m.SupersededBy, m.SupersededAt = successor, now
 	m.Version++
 	m.UpdatedAt = now
@@ -471,5 +500,9 @@ func (t *Tx) removeMemory(key []byte, rec *memoryRecord) error {
 	if err := t.dropContent(scope, key, m); err != nil {
 		return err
 	}
+	if err := t.putVector(key, nil); err != nil {
+		return err
+	}
+	t.touch(key)
 	return t.tx.Bucket(bucketMemories).Delete(key)
 }

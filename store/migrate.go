@@ -12,15 +12,29 @@ const migrateBatch = 1000
 
 // migrate brings a file of an older schema to SchemaVersion. From schema 1 it rewrites every run and
 // memory record in the format-2 encoding (exact times), a batch per transaction, and then records
-// the new version. Memories keep their properties and metadata inline: sharing them per run is for
+// the new version. Schema 3 added the vectors bucket, which init creates; the vectors of a file's
+// memories are written by the engine (see Store.Embedder), so from schema 2 only the version changes. Memories keep their properties and metadata inline: sharing them per run is for
 // new runs. Inputs and checkpoints of schema 1 stay as they are: the pipeline reads both forms.
 //
 // It can be interrupted at any point: a record already rewritten is skipped when it runs again, and
 // until the version changes, this build reads both formats.
 func (s *Store) migrate(from byte) error {
-	if from != 1 {
+	switch from {
+	case 1:
+		if err := s.migrateFormat1(); err != nil {
+			return err
+		}
+	case 2:
+	default:
 		return fmt.Errorf("migrate: no path from schema %d", from)
 	}
+	return s.db.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketMeta).Put(schemaKey, []byte{SchemaVersion})
+	})
+}
+
+// migrateFormat1 rewrites the records of a schema-1 file in the format-2 encoding.
+func (s *Store) migrateFormat1() error {
 	if err := s.rewrite(bucketRuns, runFormat1, func(v []byte) ([]byte, error) {
 		r, spilled, err := decodeRun(v)
 		if err != nil {
@@ -42,9 +56,7 @@ func (s *Store) migrate(from byte) error {
 	}); err != nil {
 		return fmt.Errorf("migrate memories: %w", err)
 	}
-	return s.db.Update(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketMeta).Put(schemaKey, []byte{SchemaVersion})
-	})
+	return nil
 }
 
 // rewrite re-encodes, with convert, every record of bucket whose first byte is format, in batches.

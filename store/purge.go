@@ -120,6 +120,10 @@ func (s *Store) purgeMemories(prefix []byte) (int, error) {
 		if err := t.tx.Bucket(bucketMemories).Delete(id); err != nil {
 			return err
 		}
+		if err := t.putVector(id, nil); err != nil {
+			return err
+		}
+		t.touch(id)
 		return t.dropHistory(id)
 	})
 }

@@ -24,6 +24,7 @@ import (
 	bolterrs "go.etcd.io/bbolt/errors"
 
 	"github.com/mnemohq/mnemo/internal/errs"
+	"github.com/mnemohq/mnemo/memory"
 	"github.com/mnemohq/mnemo/status"
 )
 
@@ -32,7 +33,8 @@ import (
 //
 //	1  times as Unix nanoseconds; properties and metadata copied into every memory
 //	2  exact times; attributes shared per run; chunked checkpoints; large runs' operations in parts
-const SchemaVersion = 2
+//	3  memories' vectors (bucket vectors) and the embedder that made them (meta "embedder")
+const SchemaVersion = 3
 
 // DefaultLockTimeout is how long Open waits for another process to release the file.
 const DefaultLockTimeout = time.Second
@@ -61,6 +63,12 @@ type Options struct {
 	// related memories (and, later, searches); nil indexes nothing. It must be deterministic: the
 	// terms of a memory's content are computed again to unindex it.
 	Terms func(content string) []string
+	// Dims is the number of dimensions of the memories' vectors (the engine's embedder's); the search
+	// index leaves out vectors of another length. 0: searches have no vectors.
+	Dims int
+	// SearchText returns what the search index reads of a memory (see Store.Search); default its
+	// content.
+	SearchText func(m *memory.Memory) string
 	// FailCommit, if set, is called before each write transaction commits; an error it returns
 	// fails that transaction as a StorageError would. It is for fault-injection tests.
 	FailCommit func() error
@@ -71,6 +79,7 @@ type Store struct {
 	db     *bolt.DB
 	opts   Options
 	writer *writer
+	search searchState
 }
 
 // Open opens or creates the file at path (mode 0600) and starts its writer. It returns an error

@@ -34,6 +34,7 @@ type writeOp struct {
 	err     error
 	changed []status.Run // runs fn changed in status; published once the transaction commits
 	removed []string     // IDs of the runs fn removed (a purge); published once it commits
+	touched [][16]byte   // memories fn changed, for the search index (see Store.refreshIndex)
 	done    chan struct{}
 }
 
@@ -136,11 +137,11 @@ func (w *writer) commit(batch []*writeOp) {
 		var failed *writeOp
 		err := w.update(func(tx *bolt.Tx) error {
 			for _, op := range live {
-				op.changed = op.changed[:0]
+				op.changed, op.touched = op.changed[:0], op.touched[:0]
 				op.err = runOp(op, tx)
 				var rj *rejection
 				if errors.As(op.err, &rj) {
-					op.err, op.changed = rj.err, op.changed[:0]
+					op.err, op.changed, op.touched = rj.err, op.changed[:0], op.touched[:0]
 					continue
 				}
 				if op.err != nil {
@@ -152,6 +153,7 @@ func (w *writer) commit(batch []*writeOp) {
 		})
 		switch {
 		case err == nil:
+			w.s.refreshIndex(live)
 			for _, op := range live {
 				w.finish(op)
 			}
@@ -214,7 +216,7 @@ func (w *writer) finish(op *writeOp) {
 			w.s.opts.OnRunRemoved(id)
 		}
 	}
-	op.changed, op.removed = nil, nil
+	op.changed, op.removed, op.touched = nil, nil, nil
 	close(op.done)
 }
 
