@@ -8,6 +8,7 @@
 //	go run ./bench/locomo -data ../shared/eval/locomo-dev -raw       # BM25 over raw turns: validates the metric
 //	go run ./bench/locomo -data ../shared/eval/locomo-dev -v         # also each question's missed evidence
 //	go run ./bench/locomo -data ../shared/eval/locomo-dev -db x.db   # keep the file; reuse it when it exists
+//	go run ./bench/locomo -data ../shared/eval/locomo-dev -extract messages,dates  # extractor options
 //
 // The data is licensed CC BY-NC 4.0 and is read at run time only: it is never copied here. When the
 // folder is absent the command says so and exits 0. The metric follows the data's README: each
@@ -30,6 +31,7 @@ import (
 	"time"
 
 	"github.com/mnemohq/mnemo"
+	"github.com/mnemohq/mnemo/pipeline/rules"
 )
 
 // group is the group every conversation's scope is in; the user is the conversation's ID.
@@ -41,18 +43,41 @@ func main() {
 	mode := flag.String("mode", "bm25", "search mode: "+strings.Join(standinModes, "|")+" (hybrid, vector and all once Memories.Search lands)")
 	raw := flag.Bool("raw", false, "rank raw turns by BM25 (one document per turn, \"Speaker: text\") instead of memories: validates the metric against the README's baseline")
 	verbose := flag.Bool("v", false, "print each question's evidence missed by the top 20")
+	extract := flag.String("extract", "", "comma-separated rules.Extractor options to turn on: messages (MessageFacts), dates (AbsoluteDates)")
 	flag.Parse()
 	if _, err := os.Stat(filepath.Join(*data, "questions.jsonl")); errors.Is(err, fs.ErrNotExist) {
 		fmt.Printf("locomo: no LoCoMo data in %s; skipping the evaluation (point -data at the locomo-dev folder)\n", *data)
 		return
 	}
-	if err := run(context.Background(), *data, *db, *mode, *raw, *verbose); err != nil {
+	x, err := extractor(*extract)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "locomo:", err)
+		os.Exit(2)
+	}
+	if err := run(context.Background(), *data, *db, *mode, x, *raw, *verbose); err != nil {
 		fmt.Fprintln(os.Stderr, "locomo:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, data, db, mode string, raw, verbose bool) error {
+// extractor returns the rules.Extractor that -extract describes.
+func extractor(options string) (rules.Extractor, error) {
+	var x rules.Extractor
+	for _, o := range strings.Split(options, ",") {
+		switch o {
+		case "":
+		case "messages":
+			x.MessageFacts = true
+		case "dates":
+			x.AbsoluteDates = true
+		default:
+			return x, fmt.Errorf("-extract: unknown option %q; the options are messages, dates", o)
+		}
+	}
+	return x, nil
+}
+
+func run(ctx context.Context, data, db, mode string, x rules.Extractor, raw, verbose bool) error {
 	convs, qs, err := load(data)
 	if err != nil {
 		return err
@@ -81,11 +106,14 @@ func run(ctx context.Context, data, db, mode string, raw, verbose bool) error {
 				return fmt.Errorf("-mode %s: unknown, or waiting for Memories.Search; the stand-in serves %s", m, strings.Join(standinModes, ", "))
 			}
 		}
-		eng, cleanup, err := openIngested(ctx, db, convs)
+		eng, cleanup, err := openIngested(ctx, db, x, convs)
 		if err != nil {
 			return err
 		}
 		defer cleanup()
+		if err := reportLost(ctx, eng, qs, turns); err != nil {
+			return err
+		}
 		if len(modes) > 1 {
 			for _, m := range modes {
 				if err := evaluate(ctx, memoryRanker(eng, m), "memories, "+m, qs, turns, verbose); err != nil {
