@@ -8,10 +8,12 @@
 //   - IsChitChat recognises greetings, thanks, pleasantries and one-word replies, which carry nothing
 //     worth remembering;
 //   - Extractor ties the two together and, for a conversation, says who said each sentence
-//     ("Caroline: I went to a support group yesterday."), when, and in which message.
+//     ("Caroline: I went to a support group yesterday."), when, and in which message; it keeps a
+//     short answer with the question it answers ("Maybe 15 people. (answering Caroline: How many
+//     people came?)"), and, when asked, makes one fact per message (MessageFacts) and writes the
+//     absolute date of relative ones into the fact (AbsoluteDates, see ResolveDates).
 //
-// It does not resolve pronouns, relative dates ("yesterday") or references between sentences: each
-// fact is a sentence as it was written.
+// It does not resolve pronouns or references between sentences: each fact is what was written.
 //
 // Reconciler decides what each new fact does to the memories of its scope (add, no-op, update in
 // place, supersede) by rules on their words, subjects, negations, numbers and one-value predicate

@@ -2,28 +2,47 @@ package rules
 
 import (
 	"context"
+	"slices"
+	"strings"
 
 	"github.com/mnemohq/mnemo/memory"
 	"github.com/mnemohq/mnemo/pipeline"
 )
 
-// Extractor is the default pipeline.Extractor: it turns every sentence worth keeping into one fact.
-// Its zero value is the default and ready to use:
+// Extractor is the default pipeline.Extractor: it turns what was said into facts, a message (or a
+// sentence of a text) at a time. Its zero value is the default and ready to use:
 //
 //   - A text (ExtractRequest.Text) becomes one fact per sentence (see Sentences), chit-chat aside (see
 //     IsChitChat), each naming the run and the text's input index in its only Source, with no event
 //     time.
-//   - A conversation (ExtractRequest.Messages) becomes, for each message, one fact per sentence of its
-//     content, chit-chat aside, prefixed with the speaker: "Caroline: I went to a LGBTQ support group
-//     yesterday.". Each names the run, the message's index and the message's ID in its only Source,
-//     and has the message's CreatedAt as its event time (zero when the message has none). The speaker
-//     is the message's Name; failing that, the run's UserID for user and tool messages ("User" when
-//     the run has none), "Assistant" for assistant messages and "System" for system and developer
-//     messages. A message with an unknown role counts as the user's.
+//   - A conversation (ExtractRequest.Messages) becomes, for each message, one fact per sentence of
+//     its content worth keeping (see below), prefixed with the speaker: "Caroline: I went to a LGBTQ
+//     support group yesterday.". With MessageFacts, it becomes one fact per message instead, holding
+//     the message's sentences worth keeping in order ("Caroline: I went to a LGBTQ support group
+//     yesterday. It was so powerful."), a sentence said twice kept once; a message of more than
+//     MaxFactSentences such sentences makes one fact per MaxFactSentences, so that no memory holds a
+//     long text. Each fact names the run, the message's index and the message's ID in its only
+//     Source, and has the message's CreatedAt as its event time (zero when the message has none).
+//     The speaker is the message's Name; failing that, the run's UserID for user and tool messages
+//     ("User" when the run has none), "Assistant" for assistant messages and "System" for system
+//     and developer messages. A message with an unknown role counts as the user's.
+//   - The sentences worth keeping are those that are not chit-chat (IsChitChat), with one exception,
+//     a short answer: when the previous message, said by another speaker, ends with a question
+//     ("?") that is not chit-chat itself, and the message's first sentence has at most six words and
+//     is either not chit-chat or starts with a yes or a no ("yes", "yeah", "no", "nope", "sure",
+//     "definitely", ...), that sentence is kept with the question it answers, so that the fact
+//     stands on its own: "Melanie: Maybe 15 people. (answering Caroline: How many people came?)",
+//     "Melanie: Yes, twice. (answering Caroline: Did you ever try pottery?)". "Thanks!" after a
+//     question, or any answer to "How are you?", is still chit-chat. Questions are kept: a question
+//     often carries what its asker knows ("How was the concert at the Bowl?").
+//   - With AbsoluteDates, each kept sentence of a message with a CreatedAt has its relative dates
+//     resolved against that time (see ResolveDates): "Caroline: I went to a LGBTQ support group
+//     yesterday (7 May 2023).".
 //   - System and developer messages produce no facts unless KeepSystem is set: they are instructions
 //     to the assistant ("You are a helpful assistant."), not things anyone said about themselves or
 //     the world, and an application that prepends the same prompt to every conversation would
-//     otherwise store it again and again.
+//     otherwise store it again and again. Such a message left out is skipped over when looking for
+//     the previous message; any other message counts, even one that makes no fact.
 //
 // Within one request a fact whose content equals an earlier one's is dropped: the first is kept.
 // The output depends on the request alone, so the same request always yields the same facts in the
@@ -34,7 +53,25 @@ type Extractor struct {
 	// KeepSystem extracts facts from system and developer messages too, spoken by "System" unless
 	// the message has a Name. Set it when the application puts facts, not instructions, there.
 	KeepSystem bool
+	// AbsoluteDates writes the absolute date of each relative date ("yesterday", "last week") of a
+	// conversation's messages into their facts, resolved against the message's CreatedAt (see
+	// ResolveDates). It is off by default: on LoCoMo it leaves retrieval by words as it was (the
+	// dates are rarely in the questions), and a fact that names a date is superseded by the same
+	// words with another date (see Reconciler, rule 5), where "I went to the gym yesterday." said on
+	// two days is one memory without it.
+	AbsoluteDates bool
+	// MessageFacts makes one fact of each message of a conversation (of each MaxFactSentences
+	// sentences of a longer one) rather than one per sentence. On LoCoMo it retrieves better
+	// (BM25 R@10 0.605 to 0.634, the top 10 memories covering 10 turns rather than 9.7): a sentence
+	// cut from its message loses the words that tie it to a question. It is off by default for now,
+	// because fewer, longer memories change what reconciliation decides (a message restating one
+	// sentence of an earlier one is no duplicate of it any more).
+	MessageFacts bool
 }
+
+// MaxFactSentences is the most sentences of one message a conversation's fact holds with
+// Extractor.MessageFacts: a message of more makes one fact per MaxFactSentences sentences.
+const MaxFactSentences = 3
 
 var (
 	_ pipeline.Extractor = Extractor{}
@@ -61,6 +98,7 @@ func (x Extractor) Extract(ctx context.Context, req pipeline.ExtractRequest) ([]
 		}
 		return out.facts, nil
 	}
+	prevWho, prevQuestion := "", ""
 	for i, m := range req.Messages {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -70,10 +108,35 @@ func (x Extractor) Extract(ctx context.Context, req pipeline.ExtractRequest) ([]
 		}
 		who := speaker(m, req.UserID)
 		src := memory.Source{RunID: req.RunID, Input: i, MessageID: m.ID}
-		for _, s := range Sentences(m.Content) {
-			if x.keep(s) {
-				out.add(memory.Fact{Content: who + ": " + s, Sources: []memory.Source{src}, EventTime: m.CreatedAt})
+		sents := Sentences(m.Content)
+		kept := make([]string, 0, len(sents))
+		for j, s := range sents {
+			if j == 0 && prevQuestion != "" && prevWho != who {
+				if f := foldAnswer(s, prevWho, prevQuestion); f != "" {
+					kept = append(kept, f)
+					continue
+				}
 			}
+			if x.keep(s) && !slices.Contains(kept, s) {
+				kept = append(kept, s)
+			}
+		}
+		per := 1
+		if x.MessageFacts {
+			per = MaxFactSentences
+		}
+		for start := 0; start < len(kept); start += per {
+			part := kept[start:min(start+per, len(kept))]
+			if x.AbsoluteDates {
+				for k, s := range part {
+					part[k] = ResolveDates(s, m.CreatedAt)
+				}
+			}
+			out.add(memory.Fact{Content: who + ": " + strings.Join(part, " "), Sources: []memory.Source{src}, EventTime: m.CreatedAt})
+		}
+		prevWho, prevQuestion = who, ""
+		if n := len(sents); n > 0 && isQuestion(sents[n-1]) {
+			prevQuestion = sents[n-1]
 		}
 	}
 	return out.facts, nil

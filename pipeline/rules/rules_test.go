@@ -3,6 +3,7 @@ package rules_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"sync"
 	"testing"
@@ -73,7 +74,8 @@ func TestExtractConversation(t *testing.T) {
 		{Content: "Caroline: I went to a LGBTQ support group yesterday.", Sources: src(1, "m1"), EventTime: t0.Add(time.Minute)},
 		{Content: "Caroline: It was so powerful.", Sources: src(1, "m1"), EventTime: t0.Add(time.Minute)},
 		{Content: "Melanie: What happened there?", Sources: src(2, "m2"), EventTime: t0.Add(2 * time.Minute)},
-		{Content: "caroline: The transgender stories were inspiring.", Sources: src(3, "m3")},
+		// A short answer to m2's question: folded with it.
+		{Content: "caroline: The transgender stories were inspiring. (answering Melanie: What happened there?)", Sources: src(3, "m3")},
 		{Content: "Assistant: I painted a lake sunrise last year.", Sources: src(4, "")},
 		{Content: "caroline: weather: 21°C in Lisbon", Sources: src(5, "m5"), EventTime: t0.Add(5 * time.Minute)},
 	})
@@ -220,4 +222,41 @@ func TestExtractDeterministic(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// benchConversation is 200 chat messages in LoCoMo's style: two speakers, questions, short
+// answers, reactions and relative dates, each message with a time.
+var benchConversation = func() []memory.Message {
+	lines := []string{
+		"Hey Mel! Good to see you! How have you been?",
+		"I'm swamped with the kids & work. What's up with you? Anything new?",
+		"I went to a LGBTQ support group yesterday and it was so powerful.",
+		"Wow, that's cool! How many people came?",
+		"Maybe 15 people.",
+		"That sounds amazing. Last Saturday I took the kids camping at the lake, and next month we're going to Yosemite.",
+		"Two weeks ago I started a pottery class; my teacher, Mr. Lee, says I'm a natural. Did you ever try it?",
+		"Yes, twice. I made a bowl last year!",
+	}
+	t0 := time.Date(2023, 5, 8, 13, 56, 0, 0, time.UTC)
+	msgs := make([]memory.Message, 200)
+	for i := range msgs {
+		name := "Caroline"
+		if i%2 == 1 {
+			name = "Melanie"
+		}
+		msgs[i] = memory.Message{ID: fmt.Sprint("D1:", i+1), Role: memory.RoleUser, Name: name,
+			Content: lines[i%len(lines)], CreatedAt: t0.Add(time.Duration(i) * time.Minute)}
+	}
+	return msgs
+}()
+
+func BenchmarkExtractor(b *testing.B) {
+	req := pipeline.ExtractRequest{RunID: "r", UserID: "u", Messages: benchConversation}
+	var x rules.Extractor
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := x.Extract(context.Background(), req); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -1,0 +1,218 @@
+// Command locomo measures how well mnemo's memories retrieve the evidence of LoCoMo's questions:
+// it ingests the dev split's conversations through the public API, asks each question of its
+// conversation's scope, maps the top memories back to the turns they came from, and prints recall
+// (R@k), hit rate (H@k) and the turns the top memories cover, per category and pooled, beside the
+// BM25 baseline of the data's README.
+//
+//	go run ./bench/locomo -data ../shared/eval/locomo-dev            # ingest and evaluate
+//	go run ./bench/locomo -data ../shared/eval/locomo-dev -raw       # BM25 over raw turns: validates the metric
+//	go run ./bench/locomo -data ../shared/eval/locomo-dev -v         # also each question's missed evidence
+//	go run ./bench/locomo -data ../shared/eval/locomo-dev -db x.db   # keep the file; reuse it when it exists
+//	go run ./bench/locomo -data ../shared/eval/locomo-dev -extract messages,dates  # extractor options
+//
+// The data is licensed CC BY-NC 4.0 and is read at run time only: it is never copied here. When the
+// folder is absent the command says so and exits 0. The metric follows the data's README: each
+// conversation in its own scope (group "locomo", user the conversation ID), one Conversation add
+// per session, each message with the turn's dia_id as its ID, the speaker as its Name and the
+// session's time as its CreatedAt; categories 1-4 with evidence pooled (n = 760), category 5
+// (adversarial) reported apart.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/mnemohq/mnemo"
+	"github.com/mnemohq/mnemo/pipeline/rules"
+)
+
+// group is the group every conversation's scope is in; the user is the conversation's ID.
+const group = "locomo"
+
+func main() {
+	data := flag.String("data", "../shared/eval/locomo-dev", "the LoCoMo dev split's folder")
+	db := flag.String("db", "", "the mnemo file to ingest into and keep; reused without ingesting when it exists (default: a temporary file)")
+	mode := flag.String("mode", "bm25", "search mode: "+strings.Join(standinModes, "|")+" (hybrid, vector and all once Memories.Search lands)")
+	raw := flag.Bool("raw", false, "rank raw turns by BM25 (one document per turn, \"Speaker: text\") instead of memories: validates the metric against the README's baseline")
+	verbose := flag.Bool("v", false, "print each question's evidence missed by the top 20")
+	extract := flag.String("extract", "", "comma-separated rules.Extractor options to turn on: messages (MessageFacts), dates (AbsoluteDates)")
+	flag.Parse()
+	if _, err := os.Stat(filepath.Join(*data, "questions.jsonl")); errors.Is(err, fs.ErrNotExist) {
+		fmt.Printf("locomo: no LoCoMo data in %s; skipping the evaluation (point -data at the locomo-dev folder)\n", *data)
+		return
+	}
+	x, err := extractor(*extract)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "locomo:", err)
+		os.Exit(2)
+	}
+	if err := run(context.Background(), *data, *db, *mode, x, *raw, *verbose); err != nil {
+		fmt.Fprintln(os.Stderr, "locomo:", err)
+		os.Exit(1)
+	}
+}
+
+// extractor returns the rules.Extractor that -extract describes.
+func extractor(options string) (rules.Extractor, error) {
+	var x rules.Extractor
+	for _, o := range strings.Split(options, ",") {
+		switch o {
+		case "":
+		case "messages":
+			x.MessageFacts = true
+		case "dates":
+			x.AbsoluteDates = true
+		default:
+			return x, fmt.Errorf("-extract: unknown option %q; the options are messages, dates", o)
+		}
+	}
+	return x, nil
+}
+
+func run(ctx context.Context, data, db, mode string, x rules.Extractor, raw, verbose bool) error {
+	convs, qs, err := load(data)
+	if err != nil {
+		return err
+	}
+	turns := make(map[string]map[string]turn) // conv -> dia_id -> turn, for -v
+	for _, c := range convs {
+		turns[c.ID] = make(map[string]turn)
+		for _, s := range c.Sessions {
+			for _, t := range s.Turns {
+				turns[c.ID][t.DiaID] = t
+			}
+		}
+	}
+	var rank ranker
+	var label string
+	if raw {
+		rank = newRawRanker(convs)
+		label = "BM25 over raw turns (Porter2 + speaker)"
+	} else {
+		modes := []string{mode}
+		if mode == "all" {
+			modes = standinModes
+		}
+		for _, m := range modes {
+			if !slices.Contains(standinModes, m) {
+				return fmt.Errorf("-mode %s: unknown, or waiting for Memories.Search; the stand-in serves %s", m, strings.Join(standinModes, ", "))
+			}
+		}
+		eng, cleanup, err := openIngested(ctx, db, x, convs)
+		if err != nil {
+			return err
+		}
+		defer cleanup()
+		if err := reportLost(ctx, eng, qs, turns); err != nil {
+			return err
+		}
+		if len(modes) > 1 {
+			for _, m := range modes {
+				if err := evaluate(ctx, memoryRanker(eng, m), "memories, "+m, qs, turns, verbose); err != nil {
+					return err
+				}
+			}
+			baseline(os.Stdout)
+			return nil
+		}
+		rank = memoryRanker(eng, mode)
+		label = "memories, " + mode + " (stand-in)"
+	}
+	if err := evaluate(ctx, rank, label, qs, turns, verbose); err != nil {
+		return err
+	}
+	baseline(os.Stdout)
+	return nil
+}
+
+// ranker returns, for a question of conversation conv, the source turns of each of the top k
+// retrieved items, best first.
+type ranker func(ctx context.Context, conv, question string, k int) ([][]string, error)
+
+// memoryRanker ranks memories with retrieve, in the mode given, each memory standing for the
+// messages it names (Source.MessageID, without repeats).
+func memoryRanker(eng *mnemo.Engine, mode string) ranker {
+	return func(ctx context.Context, conv, question string, k int) ([][]string, error) {
+		ms, err := retrieve(ctx, eng, scope{Group: group, UserID: conv, Mode: mode}, question, k)
+		if err != nil {
+			return nil, err
+		}
+		out := make([][]string, len(ms))
+		for i, m := range ms {
+			for _, s := range m.Sources {
+				if s.MessageID != "" && !slices.Contains(out[i], s.MessageID) {
+					out[i] = append(out[i], s.MessageID)
+				}
+			}
+		}
+		return out, nil
+	}
+}
+
+// evaluate asks every question of categories 1-5 with evidence and prints the table.
+func evaluate(ctx context.Context, rank ranker, label string, qs []question, turns map[string]map[string]turn, verbose bool) error {
+	byCat := map[int]*tally{}
+	pooled := newTally()
+	skipped := 0
+	began := time.Now()
+	for _, q := range qs {
+		if len(q.Evidence) == 0 {
+			skipped++
+			continue
+		}
+		ranked, err := rank(ctx, q.ConvID, q.Question, topK)
+		if err != nil {
+			return fmt.Errorf("question %s: %w", q.QID, err)
+		}
+		s := scoreRanking(q.Evidence, ranked)
+		if byCat[q.Category] == nil {
+			byCat[q.Category] = newTally()
+		}
+		byCat[q.Category].add(s)
+		if q.Category >= 1 && q.Category <= 4 {
+			pooled.add(s)
+			if verbose && len(s.missed) > 0 {
+				printMiss(q, s, ranked, turns[q.ConvID])
+			}
+		}
+	}
+	fmt.Printf("\n## %s\n\n%d questions without evidence skipped; %d questions ranked in %v\n\n", label, skipped, pooled.n+byCat[5].n, time.Since(began).Round(time.Millisecond))
+	header(os.Stdout)
+	for c := 1; c <= 4; c++ {
+		if t := byCat[c]; t != nil {
+			row(os.Stdout, fmt.Sprintf("%d %s", c, categoryNames[c]), t)
+		}
+	}
+	row(os.Stdout, "**pooled 1-4**", pooled)
+	if t := byCat[5]; t != nil {
+		row(os.Stdout, "5 adversarial (apart)", t)
+	}
+	if pooled.n != 760 {
+		fmt.Printf("\nWARNING: %d questions pooled, the README's metric has 760\n", pooled.n)
+	}
+	return nil
+}
+
+// printMiss prints a question whose evidence the top memories missed, with the missed turns and
+// the first retrieved ones.
+func printMiss(q question, s score, ranked [][]string, turns map[string]turn) {
+	fmt.Printf("MISS %s (cat %d) %s  answer: %v\n", q.QID, q.Category, q.Question, q.Answer)
+	for _, e := range s.missed {
+		t := turns[e]
+		fmt.Printf("    missed %s %s: %s\n", e, t.Speaker, t.Text)
+	}
+	for i, r := range ranked {
+		if i == 3 {
+			break
+		}
+		fmt.Printf("    got #%d %v\n", i+1, r)
+	}
+}
