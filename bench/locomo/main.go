@@ -40,7 +40,7 @@ const group = "locomo"
 func main() {
 	data := flag.String("data", "../shared/eval/locomo-dev", "the LoCoMo dev split's folder")
 	db := flag.String("db", "", "the mnemo file to ingest into and keep; reused without ingesting when it exists (default: a temporary file)")
-	mode := flag.String("mode", "bm25", "search mode: "+strings.Join(standinModes, "|")+" (hybrid, vector and all once Memories.Search lands)")
+	mode := flag.String("mode", "all", "search mode: all|"+strings.Join(searchModes, "|"))
 	raw := flag.Bool("raw", false, "rank raw turns by BM25 (one document per turn, \"Speaker: text\") instead of memories: validates the metric against the README's baseline")
 	verbose := flag.Bool("v", false, "print each question's evidence missed by the top 20")
 	extract := flag.String("extract", "", "comma-separated rules.Extractor options to turn on: messages (MessageFacts), dates (AbsoluteDates)")
@@ -99,11 +99,11 @@ func run(ctx context.Context, data, db, mode string, x rules.Extractor, raw, ver
 	} else {
 		modes := []string{mode}
 		if mode == "all" {
-			modes = standinModes
+			modes = searchModes
 		}
 		for _, m := range modes {
-			if !slices.Contains(standinModes, m) {
-				return fmt.Errorf("-mode %s: unknown, or waiting for Memories.Search; the stand-in serves %s", m, strings.Join(standinModes, ", "))
+			if !slices.Contains(searchModes, m) {
+				return fmt.Errorf("-mode %s: unknown; use all or one of %s", m, strings.Join(searchModes, ", "))
 			}
 		}
 		eng, cleanup, err := openIngested(ctx, db, x, convs)
@@ -124,7 +124,7 @@ func run(ctx context.Context, data, db, mode string, x rules.Extractor, raw, ver
 			return nil
 		}
 		rank = memoryRanker(eng, mode)
-		label = "memories, " + mode + " (stand-in)"
+		label = "memories, " + mode
 	}
 	if err := evaluate(ctx, rank, label, qs, turns, verbose); err != nil {
 		return err
