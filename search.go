@@ -20,7 +20,7 @@ const (
 	Hybrid SearchMode = "hybrid"
 	// Vector ranks by cosine similarity to the query's vector (the engine's Embedder).
 	Vector SearchMode = "vector"
-	// BM25 ranks by Okapi BM25 (k1 = 1.2, b = 0.75) over the memories' words: UAX #29 segmentation,
+	// BM25 ranks by Okapi BM25 (k1 = 1.2, b = 0.2: tuned for short memories) over the memories' words: UAX #29 segmentation,
 	// case folding, English stop words removed, Porter2 stems.
 	BM25 SearchMode = "bm25"
 	// Fetch does not rank: it returns the newest memories that pass the filters, whatever the query.

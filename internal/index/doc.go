@@ -8,7 +8,7 @@
 //
 // Ranking:
 //
-//   - BM25 is Okapi BM25 with K1 = 1.2 and B = 0.75 (the usual defaults; see the constants), over
+//   - BM25 is Okapi BM25 with K1 = 1.2 and B = 0.2 (tuned for short memories; see the constants), over
 //     the terms Tokens reads, with the document count, frequencies and average length of the scope.
 //   - Vector scores are dot products of unit vectors (cosine similarity), computed by brute force
 //     over the scope's vectors, which sit contiguous in memory, split across cores for large scopes.
