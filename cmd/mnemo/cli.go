@@ -88,6 +88,11 @@ func (c *cli) pipeline() (*pipeline.Pipeline, error) {
 // open opens the file for a command: read-only for one that only reads, or under -read-only, so
 // that a missing file is an error rather than a new empty file and no unfinished run is resumed.
 func (c *cli) open(writes bool) (*mnemo.Engine, error) {
+	return c.openWith(writes, nil)
+}
+
+// openWith is open with options of the command's own, set by tune.
+func (c *cli) openWith(writes bool, tune func(*mnemo.Options)) (*mnemo.Engine, error) {
 	if c.lockTimeout < 0 {
 		return nil, c.global.usagef("-lock-timeout %v is negative", c.lockTimeout)
 	}
@@ -101,11 +106,15 @@ func (c *cli) open(writes bool) (*mnemo.Engine, error) {
 	} else if err == nil && fi.Size() == 0 && readOnly { // bbolt would try to initialise it
 		return nil, fmt.Errorf("open %s: %w: the file is empty", c.db.path, mnemo.ErrCorrupt)
 	}
-	eng, err := mnemo.Open(c.db.path, &mnemo.Options{
+	opts := &mnemo.Options{
 		ReadOnly:    readOnly,
 		LockTimeout: max(c.lockTimeout, time.Nanosecond), // zero would mean the default
 		Pipeline:    pipe,
-	})
+	}
+	if tune != nil {
+		tune(opts)
+	}
+	eng, err := mnemo.Open(c.db.path, opts)
 	switch {
 	case readOnly && errors.Is(err, mnemo.ErrNotFound):
 		return nil, fmt.Errorf("%w (opened read-only, so not created: check -db or $MNEMO_DB)", err)

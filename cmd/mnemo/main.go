@@ -7,6 +7,7 @@
 //	mnemo runs wait [-timeout D] RUN_ID   wait for a run to end and print it
 //	mnemo runs list [flags]               list runs
 //	mnemo list [flags]                    list the memories of a scope
+//	mnemo search [flags] QUERY            search a scope's memories (a table on a terminal, JSON otherwise)
 //	mnemo get MEMORY_ID                   print a memory
 //	mnemo delete MEMORY_ID                delete a memory (its history stays)
 //	mnemo update MEMORY_ID CONTENT        replace a memory's content in place [-expires WHEN | -no-expiry]
@@ -15,6 +16,7 @@
 //	mnemo purge -user USER [-group G]     erase everything of one user: memories, histories, runs
 //	mnemo buffers list [flags]            list the non-empty buffers of a buffered pipeline
 //	mnemo buffers flush [flags]           fire buffers now (-user, -group, -prop, or -all) [-wait]
+//	mnemo reindex                         re-embed every memory with the default embedder (a progress bar on a terminal)
 //	mnemo help [COMMAND]                  print the usage (as do -h and --help, after any command)
 //
 // The global flags may come before or after the command:
@@ -40,9 +42,9 @@
 // Flags and arguments may be mixed in any order; "--" ends the flags, so that a text starting with
 // "-" can follow it.
 //
-// The read commands (runs get, runs list, list, get, history, buffers list) open the file read-only: a
+// The read commands (runs get, runs list, list, search, get, history, buffers list) open the file read-only: a
 // missing file is an error and is not created, and a run that another command left unfinished stays
-// as it is. The write commands (add, delete, update, purge, runs wait, buffers flush) open it read-write, creating
+// as it is. The write commands (add, delete, update, purge, reindex, runs wait, buffers flush) open it read-write, creating
 // it if need be, and resume the runs left unfinished: runs wait needs the workers to finish its run.
 // Quickstart writes only a new file: a temporary one unless -db names a path where no file exists.
 //
@@ -169,6 +171,10 @@ func (c *cli) runCommand(name string, args []string) error {
 		return c.purge(args)
 	case "buffers":
 		return c.buffers(args)
+	case "search":
+		return c.search(args)
+	case "reindex":
+		return c.reindex(args)
 	case "help":
 		if len(args) > 0 { // "mnemo help runs get" is "mnemo runs get -h"
 			return c.runCommand(args[0], append(args[1:len(args):len(args)], "-h"))
