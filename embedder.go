@@ -89,7 +89,7 @@ func embedderDims(e Embedder) int {
 }
 
 // defaultEmbedder is the embedder of an engine whose Options name none.
-func defaultEmbedder() Embedder { return nil }
+func defaultEmbedder() Embedder { return embedding.Default() }
 
 // embedOne returns the engine's embedder's vector of text.
 func (e *Engine) embedOne(ctx context.Context, text string) ([]float32, error) {

@@ -107,9 +107,9 @@ type Engine struct {
 	opts       Options
 	store      *store.Store
 	vectorsErr error // why vector search cannot run on a read-only engine (see checkEmbedder)
-	hub    *status.Hub
-	exec   *pipeline.Executor
-	closed atomic.Bool
+	hub        *status.Hub
+	exec       *pipeline.Executor
+	closed     atomic.Bool
 
 	closeOnce sync.Once
 	closeErr  error
@@ -148,7 +148,7 @@ func Open(path string, opts *Options) (*Engine, error) {
 	e.exec = pipeline.NewExecutor(pipeline.Config{
 		Store: st, Pipeline: o.Pipeline, Extractor: o.Extractor, Summarizer: o.Summarizer, Reconciler: o.Reconciler,
 		Embedder: o.Embedder,
-		Clock: o.Clock, Logger: o.Logger,
+		Clock:    o.Clock, Logger: o.Logger,
 		Workers: o.Workers, MaxInFlight: o.MaxInFlight, CommitPartSize: o.CommitPartSize,
 		MaxAttempts: o.MaxAttempts, Backoff: o.RetryBackoff,
 	})

@@ -14,9 +14,10 @@ type SearchMode string
 
 // The search modes.
 const (
-	// Hybrid fuses BM25 and vector scores: each divided by the best of its kind among the scope's
-	// candidates, then weighted 0.7 (BM25) and 0.3 (vector) and summed, so that a score is at most
-	// 1. The weights were tuned on the LoCoMo dev split (see bench/README.md). It is the default.
+	// Hybrid fuses BM25 and vector scores: BM25 divided by the best among the scope's candidates,
+	// cosine similarity scaled from the worst to the best among them, then weighted 0.7 (BM25) and
+	// 0.3 (vector) and summed, so that a score is at most 1. The weights were tuned on the LoCoMo dev
+	// split (see bench/README.md). It is the default.
 	Hybrid SearchMode = "hybrid"
 	// Vector ranks by cosine similarity to the query's vector (the engine's Embedder).
 	Vector SearchMode = "vector"

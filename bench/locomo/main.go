@@ -43,7 +43,7 @@ func main() {
 	mode := flag.String("mode", "all", "search mode: all|"+strings.Join(searchModes, "|"))
 	raw := flag.Bool("raw", false, "rank raw turns by BM25 (one document per turn, \"Speaker: text\") instead of memories: validates the metric against the README's baseline")
 	verbose := flag.Bool("v", false, "print each question's evidence missed by the top 20")
-	extract := flag.String("extract", "", "comma-separated rules.Extractor options to turn on: messages (MessageFacts), dates (AbsoluteDates)")
+	extract := flag.String("extract", "", "comma-separated rules.Extractor options to turn on: sentences (SentenceFacts), dates (AbsoluteDates)")
 	flag.Parse()
 	if _, err := os.Stat(filepath.Join(*data, "questions.jsonl")); errors.Is(err, fs.ErrNotExist) {
 		fmt.Printf("locomo: no LoCoMo data in %s; skipping the evaluation (point -data at the locomo-dev folder)\n", *data)
@@ -66,12 +66,12 @@ func extractor(options string) (rules.Extractor, error) {
 	for _, o := range strings.Split(options, ",") {
 		switch o {
 		case "":
-		case "messages":
-			x.MessageFacts = true
+		case "sentences":
+			x.SentenceFacts = true
 		case "dates":
 			x.AbsoluteDates = true
 		default:
-			return x, fmt.Errorf("-extract: unknown option %q; the options are messages, dates", o)
+			return x, fmt.Errorf("-extract: unknown option %q; the options are sentences, dates", o)
 		}
 	}
 	return x, nil

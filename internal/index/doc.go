@@ -12,6 +12,6 @@
 //     the terms Tokens reads, with the document count, frequencies and average length of the scope.
 //   - Vector scores are dot products of unit vectors (cosine similarity), computed by brute force
 //     over the scope's vectors, which sit contiguous in memory, split across cores for large scopes.
-//   - Hybrid fuses the two: each score divided by the best of its kind among the scope's candidates,
-//     then weighted (HybridBM25, HybridVector), and summed.
+//   - Hybrid fuses the two: BM25 scores divided by the best, cosines scaled from the worst to the
+//     best among the scope's candidates, then weighted (HybridBM25, HybridVector), and summed.
 package index

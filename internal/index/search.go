@@ -19,9 +19,11 @@ const (
 	B  = 0.2
 )
 
-// The weights of a hybrid search: each part's score is divided by the best of its kind among the
-// candidates before they are weighed and summed. They were tuned on the LoCoMo dev split (see
-// bench/README.md): BM25 is the stronger retriever of the two, the vectors find what words miss.
+// The weights of a hybrid search. Before they are weighed and summed, BM25 scores are divided by the
+// best among the candidates (0 to 1), and cosine similarities are scaled from the worst to the best
+// among them (0 to 1): averaged word vectors are all fairly alike, and only their differences
+// rank. Tuned on the LoCoMo dev split (see bench/README.md): R@10 .656 for BM25 alone, .668 at
+// 0.7/0.3, .662 to .668 from 0.6 to 0.8; equal-weight reciprocal rank fusion scored below BM25.
 const (
 	HybridBM25   = 0.7
 	HybridVector = 0.3
@@ -114,14 +116,15 @@ func (p *partition) search(q *Query) []Hit {
 			}
 		}
 	default:
-		maxB, maxC := maxOf(bm25), maxOf(cos)
+		maxB := maxOf(bm25)
+		minC, maxC := cosineRange(cos, p.slots)
 		for i := range p.slots {
 			var b, c float64
 			if bm25 != nil && maxB > 0 {
 				b = float64(bm25[i]) / maxB
 			}
-			if cos != nil && maxC > 0 && cos[i] > 0 && p.slots[i].vec {
-				c = float64(cos[i]) / maxC
+			if cos != nil && maxC > minC && cos[i] > 0 && p.slots[i].vec {
+				c = (float64(cos[i]) - minC) / (maxC - minC)
 			}
 			if (b > 0 || c > 0) && ok(int32(i)) {
 				top.offer(p.candidate(i, HybridBM25*b+HybridVector*c))
@@ -267,6 +270,21 @@ func distinct(terms []string) []string {
 		}
 	}
 	return out
+}
+
+// cosineRange returns the least and the greatest positive cosine of the slots with a vector that
+// passed the filters (cosines sets the others to 0).
+func cosineRange(cos []float32, slots []slot) (lo, hi float64) {
+	lo = math.Inf(1)
+	for i, c := range cos {
+		if c > 0 && slots[i].vec {
+			lo, hi = min(lo, float64(c)), max(hi, float64(c))
+		}
+	}
+	if hi == 0 {
+		return 0, 0
+	}
+	return lo, hi
 }
 
 func maxOf(xs []float32) float64 {

@@ -51,7 +51,7 @@ func TestExtractShortAnswers(t *testing.T) {
 		{"the question must end the message", []string{"Cy", "Who came? I wonder.", "Mo", "Maybe 15 people."},
 			[]string{"Cy: Who came?", "Cy: I wonder.", "Mo: Maybe 15 people."}},
 	} {
-		got := contents(t, rules.Extractor{}, time.Time{}, tc.turns...)
+		got := contents(t, rules.Extractor{SentenceFacts: true}, time.Time{}, tc.turns...)
 		if len(got) != len(tc.want) {
 			t.Errorf("%s: got %q, want %q", tc.name, got, tc.want)
 			continue
@@ -65,7 +65,7 @@ func TestExtractShortAnswers(t *testing.T) {
 	}
 }
 
-func TestExtractMessageFacts(t *testing.T) {
+func TestExtractFactPerMessage(t *testing.T) {
 	t.Parallel()
 	at := time.Date(2023, 5, 8, 13, 56, 0, 0, time.UTC)
 	turns := []string{
@@ -73,7 +73,7 @@ func TestExtractMessageFacts(t *testing.T) {
 		"Mo", "What happened?",
 		"Cy", "Lots of stories. They were inspiring.",
 	}
-	got := contents(t, rules.Extractor{MessageFacts: true}, at, turns...)
+	got := contents(t, rules.Extractor{}, at, turns...)
 	want := []string{
 		"Cy: I went to a support group yesterday. It was so powerful. I met Ann.", // three sentences at most, a repeat once
 		"Cy: We talked. She paints.",
@@ -88,12 +88,12 @@ func TestExtractMessageFacts(t *testing.T) {
 			t.Errorf("fact %d: got %q, want %q", i, got[i], want[i])
 		}
 	}
-	dated := contents(t, rules.Extractor{MessageFacts: true, AbsoluteDates: true}, at, turns[:2]...)
+	dated := contents(t, rules.Extractor{AbsoluteDates: true}, at, turns[:2]...)
 	if want := "Cy: I went to a support group yesterday (7 May 2023). It was so powerful. I met Ann."; len(dated) == 0 || dated[0] != want {
 		t.Errorf("AbsoluteDates: got %q, want first %q", dated, want)
 	}
 	undated := contents(t, rules.Extractor{AbsoluteDates: true}, time.Time{}, turns[:2]...)
-	if want := "Cy: I went to a support group yesterday."; len(undated) == 0 || undated[0] != want {
+	if want := "Cy: I went to a support group yesterday. It was so powerful. I met Ann."; len(undated) == 0 || undated[0] != want {
 		t.Errorf("AbsoluteDates without a time: got %q, want first %q", undated, want)
 	}
 }

@@ -7,11 +7,11 @@
 //     ellipses, line breaks and bulleted lists;
 //   - IsChitChat recognises greetings, thanks, pleasantries and one-word replies, which carry nothing
 //     worth remembering;
-//   - Extractor ties the two together and, for a conversation, says who said each sentence
-//     ("Caroline: I went to a support group yesterday."), when, and in which message; it keeps a
-//     short answer with the question it answers ("Maybe 15 people. (answering Caroline: How many
-//     people came?)"), and, when asked, makes one fact per message (MessageFacts) and writes the
-//     absolute date of relative ones into the fact (AbsoluteDates, see ResolveDates).
+//   - Extractor ties the two together and, for a conversation, makes one fact per message (or, with
+//     SentenceFacts, per sentence) saying who said it ("Caroline: I went to a support group
+//     yesterday."), when, and in which message; it keeps a short answer with the question it
+//     answers ("Maybe 15 people. (answering Caroline: How many people came?)"), and, when asked,
+//     writes the absolute date of relative ones into the fact (AbsoluteDates, see ResolveDates).
 //
 // It does not resolve pronouns or references between sentences: each fact is what was written.
 //

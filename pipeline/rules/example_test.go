@@ -28,9 +28,7 @@ func ExampleExtractor() {
 		fmt.Printf("%s [%s %s]\n", f.Content, f.Sources[0].MessageID, f.EventTime.Format(time.Kitchen))
 	}
 	// Output:
-	// Caroline: I went to a LGBTQ support group yesterday. [m1 1:56PM]
-	// Caroline: It was so powerful. [m1 1:56PM]
+	// Caroline: I went to a LGBTQ support group yesterday. It was so powerful. [m1 1:56PM]
 	// Melanie: I painted a lake sunrise last year. [m2 1:57PM]
-	// caroline: My kids love Dr. Seuss... [m3 1:58PM]
-	// caroline: We read every night. [m3 1:58PM]
+	// caroline: My kids love Dr. Seuss... We read every night. [m3 1:58PM]
 }

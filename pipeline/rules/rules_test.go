@@ -70,7 +70,7 @@ func TestExtractConversation(t *testing.T) {
 	src := func(i int, id string) []memory.Source {
 		return []memory.Source{{RunID: "r7", Input: i, MessageID: id}}
 	}
-	assertFacts(t, extract(t, rules.Extractor{}, req), []memory.Fact{
+	assertFacts(t, extract(t, rules.Extractor{SentenceFacts: true}, req), []memory.Fact{
 		{Content: "Caroline: I went to a LGBTQ support group yesterday.", Sources: src(1, "m1"), EventTime: t0.Add(time.Minute)},
 		{Content: "Caroline: It was so powerful.", Sources: src(1, "m1"), EventTime: t0.Add(time.Minute)},
 		{Content: "Melanie: What happened there?", Sources: src(2, "m2"), EventTime: t0.Add(2 * time.Minute)},
@@ -88,7 +88,7 @@ func TestExtractSystemMessages(t *testing.T) {
 		{ID: "d", Role: memory.RoleDeveloper, Name: "Ops", Content: "Never book night trains."},
 	}}
 	assertFacts(t, extract(t, rules.Extractor{}, req), nil)
-	assertFacts(t, extract(t, rules.Extractor{KeepSystem: true}, req), []memory.Fact{
+	assertFacts(t, extract(t, rules.Extractor{KeepSystem: true, SentenceFacts: true}, req), []memory.Fact{
 		{Content: "System: You are a travel agent.", Sources: []memory.Source{{RunID: "r", Input: 0, MessageID: "s"}}},
 		{Content: "System: The user lives in Oslo.", Sources: []memory.Source{{RunID: "r", Input: 0, MessageID: "s"}}},
 		{Content: "Ops: Never book night trains.", Sources: []memory.Source{{RunID: "r", Input: 1, MessageID: "d"}}},
@@ -134,10 +134,10 @@ func TestExtractChitChat(t *testing.T) {
 		{ID: "b", Role: memory.RoleAssistant, Content: "Good, thanks! Nice to meet you."},
 		{ID: "c", Role: memory.RoleUser, Name: "Jon", Content: "ok. lol. I have a dog named Rex."},
 	}}
-	assertFacts(t, extract(t, rules.Extractor{}, req), []memory.Fact{
+	assertFacts(t, extract(t, rules.Extractor{SentenceFacts: true}, req), []memory.Fact{
 		{Content: "Jon: I have a dog named Rex.", Sources: []memory.Source{{RunID: "r", Input: 2, MessageID: "c"}}},
 	})
-	got := extract(t, rules.Extractor{KeepChitChat: true}, req)
+	got := extract(t, rules.Extractor{KeepChitChat: true, SentenceFacts: true}, req)
 	var contents []string
 	for _, f := range got {
 		contents = append(contents, f.Content)
