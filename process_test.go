@@ -11,13 +11,18 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+	bolt "go.etcd.io/bbolt"
+
 	"github.com/mnemohq/mnemo"
 	"github.com/mnemohq/mnemo/buffer"
+	"github.com/mnemohq/mnemo/embedding"
 	"github.com/mnemohq/mnemo/pipeline"
 )
 
@@ -197,6 +202,7 @@ func TestCrashLosesNothing(t *testing.T) {
 			t.Fatal(err)
 		}
 		cmd.Wait()
+		checkIndexAgrees(t, path, "crash", iter)
 	}
 
 	eng := open(t, path, nil)
@@ -325,4 +331,63 @@ func TestCrashBufferedLosesNothing(t *testing.T) {
 		t.Fatalf("buffers left after the flush: %+v, %v", left, err)
 	}
 	t.Logf("%d kills, %d accepted runs, %d summaries", *crashIterations, len(accepted), len(summaries))
+}
+
+// checkIndexAgrees checks, on the file a killed process left, that the search index's data agrees
+// with the memories: each memory of the user's scope has one vector and no vector belongs to
+// anything else (vectors are written in the memory's transaction), and a search finds memories by
+// their words. It opens the file read-only: nothing is resumed.
+func checkIndexAgrees(t *testing.T, path, user string, iter int) {
+	t.Helper()
+	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatalf("iteration %d: %v", iter, err)
+	}
+	vectors := map[string]bool{}
+	db.View(func(tx *bolt.Tx) error {
+		if b := tx.Bucket([]byte("vectors")); b != nil {
+			b.ForEach(func(k, v []byte) error {
+				id, _ := uuid.FromBytes(k)
+				if len(v) != 4*embedding.Default().Dims() {
+					t.Errorf("iteration %d: vector of memory %s has %d bytes", iter, id, len(v))
+				}
+				vectors[id.String()] = true
+				return nil
+			})
+		}
+		return nil
+	})
+	db.Close()
+	eng := open(t, path, &mnemo.Options{ReadOnly: true})
+	defer eng.Close()
+	var all []mnemo.Memory
+	opts := &mnemo.ListOptions{UserID: user, Limit: mnemo.MaxListLimit}
+	for {
+		page, err := eng.Memories.List(ctxT(t), opts)
+		if err != nil {
+			t.Fatalf("iteration %d: %v", iter, err)
+		}
+		all = append(all, page.Memories...)
+		if opts.Cursor = page.Next; opts.Cursor == "" {
+			break
+		}
+	}
+	for _, m := range all {
+		if !vectors[m.ID] {
+			t.Fatalf("iteration %d: memory %s has no vector", iter, m.ID)
+		}
+		delete(vectors, m.ID)
+	}
+	if len(vectors) > 0 {
+		t.Fatalf("iteration %d: %d vectors of no memory of the scope", iter, len(vectors))
+	}
+	for i := 0; i < len(all); i += max(1, len(all)/5) {
+		res, err := eng.Memories.Search(ctxT(t), all[i].Content, &mnemo.SearchOptions{UserID: user, Mode: mnemo.BM25, Limit: mnemo.MaxSearchLimit})
+		if err != nil {
+			t.Fatalf("iteration %d: %v", iter, err)
+		}
+		if !slices.ContainsFunc(res, func(r mnemo.Result) bool { return r.Memory.ID == all[i].ID }) {
+			t.Fatalf("iteration %d: searching %q does not find its memory %s", iter, all[i].Content, all[i].ID)
+		}
+	}
 }
