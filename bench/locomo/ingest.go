@@ -33,7 +33,7 @@ func openIngested(ctx context.Context, path string, x rules.Extractor, convs []c
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return nil, nil, err
 	}
-	eng, err := mnemo.Open(path, &mnemo.Options{Extractor: x})
+	eng, err := mnemo.Open(path, &mnemo.Options{Extractor: x, Embedder: *embedderFlag})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -23,6 +23,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/mnemohq/mnemo/embedding"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -36,6 +37,30 @@ import (
 
 // group is the group every conversation's scope is in; the user is the conversation's ID.
 const group = "locomo"
+
+// embedderFlag is the embedder -embedder names: glove (the default) or ngram (hashed character
+// n-grams, 1024 dimensions), the embedder the default was measured against.
+var embedderFlag = new(mnemo.Embedder)
+
+type embedderValue struct{ name string }
+
+func (e *embedderValue) String() string { return e.name }
+func (e *embedderValue) Set(s string) error {
+	switch s {
+	case "glove":
+		*embedderFlag = embedding.Default()
+	case "ngram":
+		*embedderFlag = embedding.NGram(1024)
+	default:
+		return fmt.Errorf("unknown embedder %q: glove or ngram", s)
+	}
+	e.name = s
+	return nil
+}
+
+func init() {
+	flag.Var(&embedderValue{"glove"}, "embedder", "the embedder: glove (the default) or ngram (hashed character n-grams, 1024 dimensions)")
+}
 
 func main() {
 	data := flag.String("data", "../shared/eval/locomo-dev", "the LoCoMo dev split's folder")
