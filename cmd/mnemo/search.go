@@ -28,9 +28,9 @@ func (c *cli) search(args []string) error {
 	if err := cmd.parse(args); err != nil {
 		return err
 	}
-	query := strings.Join(cmd.fs.Args(), " ")
-	if len(cmd.fs.Args()) == 0 && *mode != string(mnemo.Fetch) {
-		return cmd.usagef("search needs a query")
+	query := strings.Join(cmd.args, " ")
+	if len(cmd.args) == 0 && *mode != string(mnemo.Fetch) {
+		return cmd.usagef("needs a query (only -mode fetch goes without)")
 	}
 	eng, err := c.open(false)
 	if err != nil {
