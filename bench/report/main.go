@@ -8,8 +8,9 @@
 //	go run ./bench/report -check                 # also exits 1 if a target is missed
 //
 // The scenarios are get (Runs.Get vs raw View+Get), add (Add vs raw one-put-per-Update),
-// conversations, texts, latency, buffers and reconcile (the transform step's cost per fact as one
-// scope grows to 100,000 memories); see bench/README.md. Progress goes to stderr.
+// conversations, texts, latency, buffers, reconcile (the transform step's cost per fact as one
+// scope grows to 100,000 memories) and search (Search's latency per mode at 1k, 10k and 100k
+// memories, beside a scan of the scope); see bench/README.md. Progress goes to stderr.
 //
 // Shared and virtual machines are noisy: one run of a benchmark can be twice as slow as the next.
 // So each benchmark and its baseline run in alternation for several rounds (the end-to-end ones
@@ -33,7 +34,7 @@ import (
 )
 
 // scenarios are the names -only accepts, in the order they run.
-var scenarios = []string{"get", "add", "conversations", "texts", "latency", "buffers", "reconcile"}
+var scenarios = []string{"get", "add", "conversations", "texts", "latency", "buffers", "reconcile", "search"}
 
 func main() {
 	rounds := flag.Int("rounds", 5, "rounds of each benchmark and its baseline")
@@ -69,6 +70,7 @@ func main() {
 	var lats []bench.LatencyRound
 	var bufs []bench.BuffersRound
 	var recs []bench.ReconcileRound
+	var searches []bench.SearchRound
 	var err error
 	if on("conversations") {
 		if convs, err = runRounds(ctx, "conversations", *rounds, bench.RunConversations, endToEndLine); err != nil {
@@ -95,6 +97,11 @@ func main() {
 			fatal(err)
 		}
 	}
+	if on("search") {
+		if searches, err = runRounds(ctx, "search", *rounds, bench.RunSearch, searchLine); err != nil {
+			fatal(err)
+		}
+	}
 	took := time.Since(began)
 
 	fmt.Printf("## Benchmark report, %s\n\n", time.Now().UTC().Format("2006-01-02"))
@@ -118,6 +125,9 @@ func main() {
 	}
 	if recs != nil {
 		missed += printReconcile(recs)
+	}
+	if searches != nil {
+		missed += printSearch(searches)
 	}
 	if missed > 0 {
 		fmt.Printf("**%d target(s) missed.**\n", missed)
