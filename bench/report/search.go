@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mnemohq/mnemo"
 	"github.com/mnemohq/mnemo/bench"
 )
 
@@ -32,7 +33,7 @@ func printSearch(rs []bench.SearchRound) int {
 	fmt.Printf("### Search: latency as the scope grows to %s memories\n\n", grown[last])
 	fmt.Printf("One scope (one user) of a new file, grown to %s memories in turn by distinct one-sentence facts of the conversations' templates (\"I moved to Lisbon in 2014 and still rent a 2-bedroom flat near the old harbour.\"; no two alike but for their numbers), pre-extracted, %d per `Add`, %d `Add`s at once, every run waited for. The engine has default Options but for a reconciler that adds every fact (the default one would supersede many of the templates' facts). At each size the engine is closed and opened again; the first search (hybrid) builds the index from the file and is timed, with the live heap (`HeapAlloc` after `runtime.GC`) before and after it. Then %d distinct queries (\"Which company does my sister work at?\", \"peanuts allergy\"), each searched in every mode in turn (hybrid, bm25, vector, fetch; the first mode rotating), Limit %d, each `Search` timed from call to return (vector and hybrid embed the query). Baseline: every memory of the scope read with `Memories.List` (pages of %d), the scan a search spares. Percentiles are nearest rank over the queries of a round; the table gives their median and range over rounds. The file at %s memories: %s.\n\n",
 		strings.Join(grown, ", then "), bench.SearchFillBatch, bench.SearchFillCallers, bench.SearchQueryCount, bench.SearchLimit,
-		1000, grown[last], mib(float64(rs[len(rs)-1].Steps[last].FileBytes)))
+		mnemo.MaxListLimit, grown[last], mib(float64(rs[len(rs)-1].Steps[last].FileBytes)))
 
 	// The compact table: medians over rounds of each size's percentiles.
 	fmt.Printf("| memories | first search (index build) | heap before → after | ")
