@@ -70,8 +70,8 @@ type Result struct {
 // Search returns the memories of one scope that best match query, best first: at most Limit, never
 // a superseded, deleted or expired memory, and always in the same order for the same file and query
 // (ties go to the newer memory). The first search after Open reads every memory into the search index
-// (see the README: about a second for a million memories); later ones do not touch the disk but to
-// read the results. It returns an error wrapping ErrInvalidInput for an empty query (except in Fetch
+// (about 1.4 s for 100,000 memories on 2 cores; see bench/README.md); later ones do not touch the disk
+// but to read the results. It returns an error wrapping ErrInvalidInput for an empty query (except in Fetch
 // mode), bad options or, in Vector mode, an engine without an embedder; Hybrid without one ranks by
 // BM25 alone.
 func (s *MemoryService) Search(ctx context.Context, query string, opts *SearchOptions) ([]Result, error) {
