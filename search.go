@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
+
+	"github.com/mnemohq/mnemo/embedding"
 
 	"github.com/mnemohq/mnemo/internal/index"
 	"github.com/mnemohq/mnemo/store"
@@ -166,19 +169,11 @@ func (e *Engine) queryVector(ctx context.Context, query string, required bool) (
 // searchText is what the search index reads of a memory: its content.
 func searchText(m *Memory) string { return m.Content }
 
-// unit returns v scaled to unit length (nil for a zero vector, which matches nothing).
+// unit returns a copy of v scaled to unit length, or nil for a zero vector, which matches nothing.
 func unit(v []float32) []float32 {
-	var sum float64
-	for _, x := range v {
-		sum += float64(x) * float64(x)
-	}
-	if sum == 0 || math.IsNaN(sum) || math.IsInf(sum, 0) {
+	out := slices.Clone(v)
+	if !embedding.Normalize(out) {
 		return nil
-	}
-	inv := 1 / math.Sqrt(sum)
-	out := make([]float32, len(v))
-	for i, x := range v {
-		out[i] = float32(float64(x) * inv)
 	}
 	return out
 }
