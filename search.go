@@ -166,9 +166,6 @@ func (e *Engine) queryVector(ctx context.Context, query string, required bool) (
 	return unit(v), nil
 }
 
-// searchText is what the search index reads of a memory: its content.
-func searchText(m *Memory) string { return m.Content }
-
 // unit returns a copy of v scaled to unit length, or nil for a zero vector, which matches nothing.
 func unit(v []float32) []float32 {
 	out := slices.Clone(v)

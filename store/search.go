@@ -103,9 +103,6 @@ func (s *Store) searchIndex() (*index.Index, error) {
 func (s *Store) indexPut(x *index.Index, key []byte, rec *memoryRecord, vectors *bolt.Bucket) {
 	m := &rec.mem
 	d := index.Doc{ID: [16]byte(key), Seq: rec.seq, Properties: m.Properties, Topic: m.Topic, ExpiresAt: m.ExpiresAt, Text: m.Content}
-	if s.opts.SearchText != nil {
-		d.Text = s.opts.SearchText(m)
-	}
 	if vectors != nil {
 		d.Vector = decodeVector(vectors.Get(key), s.opts.Dims)
 	}

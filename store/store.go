@@ -24,7 +24,6 @@ import (
 	bolterrs "go.etcd.io/bbolt/errors"
 
 	"github.com/mnemohq/mnemo/internal/errs"
-	"github.com/mnemohq/mnemo/memory"
 	"github.com/mnemohq/mnemo/status"
 )
 
@@ -66,9 +65,6 @@ type Options struct {
 	// Dims is the number of dimensions of the memories' vectors (the engine's embedder's); the search
 	// index leaves out vectors of another length. 0: searches have no vectors.
 	Dims int
-	// SearchText returns what the search index reads of a memory (see Store.Search); default its
-	// content.
-	SearchText func(m *memory.Memory) string
 	// FailCommit, if set, is called before each write transaction commits; an error it returns
 	// fails that transaction as a StorageError would. It is for fault-injection tests.
 	FailCommit func() error

@@ -4,9 +4,11 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"slices"
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/mnemohq/mnemo/embedding"
 	"github.com/mnemohq/mnemo/internal/errs"
 )
 
@@ -81,17 +83,13 @@ func (s *Store) SetEmbedder(e EmbedderInfo) error {
 // encodeVector returns v scaled to unit length as little-endian float32s, or nil when v is empty,
 // all zeros or not finite: such a memory has no vector.
 func encodeVector(v []float32) []byte {
-	var sum float64
-	for _, x := range v {
-		sum += float64(x) * float64(x)
-	}
-	if sum == 0 || math.IsNaN(sum) || math.IsInf(sum, 0) {
+	v = slices.Clone(v)
+	if !embedding.Normalize(v) {
 		return nil
 	}
-	inv := 1 / math.Sqrt(sum)
 	out := make([]byte, 4*len(v))
 	for i, x := range v {
-		binary.LittleEndian.PutUint32(out[4*i:], math.Float32bits(float32(float64(x)*inv)))
+		binary.LittleEndian.PutUint32(out[4*i:], math.Float32bits(x))
 	}
 	return out
 }

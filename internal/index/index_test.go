@@ -2,7 +2,9 @@ package index
 
 import (
 	"fmt"
+	"github.com/mnemohq/mnemo/embedding"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"testing"
 	"time"
@@ -148,14 +150,50 @@ func TestRemoveReplaceAndCompact(t *testing.T) {
 	}
 }
 
+// TestParallelScanAgreesWithSerial: a scope large enough to be scanned across cores ranks as a plain
+// loop over its vectors does, scores included, with a third of it filtered out by a property.
 func TestParallelScanAgreesWithSerial(t *testing.T) {
 	x := New(4)
-	for i := range parallelMin + 100 {
-		f := float32(i)
-		x.Put("s", &Doc{ID: id(i), Seq: uint64(i), Vector: unit(f, 1, f*f, 3)})
+	rng := rand.New(rand.NewPCG(1, 2))
+	r := func() float32 { return float32(rng.NormFloat64()) }
+	vecs := make([][]float32, parallelMin+100)
+	for i := range vecs {
+		vecs[i] = unit(r(), r(), r(), r())
+		props := map[string]string{"keep": "yes"}
+		if i%3 == 0 {
+			props["keep"] = "no"
+		}
+		x.Put("s", &Doc{ID: id(i), Seq: uint64(i), Properties: props, Vector: vecs[i]})
 	}
-	q := &Query{Mode: Vector, Vector: unit(5, 1, 25, 3), Limit: 3}
-	if got := ids(x.Search("s", q)); got[0] != 5 {
-		t.Errorf("best %v, want 5 first", got)
+	q := unit(r(), r(), r(), r())
+	type scored struct {
+		n int
+		s float32
+	}
+	var want []scored
+	for i, v := range vecs {
+		if i%3 != 0 {
+			if s := embedding.Dot(q, v); s > 0 { // a vector search keeps the positive ones
+				want = append(want, scored{i, s})
+			}
+		}
+	}
+	slices.SortStableFunc(want, func(a, b scored) int {
+		switch {
+		case a.s > b.s:
+			return -1
+		case a.s < b.s:
+			return 1
+		}
+		return b.n - a.n // ties to the newer
+	})
+	hits := x.Search("s", &Query{Mode: Vector, Vector: q, Properties: map[string]string{"keep": "yes"}, Limit: len(vecs)})
+	if len(hits) != len(want) {
+		t.Fatalf("%d hits, want %d", len(hits), len(want))
+	}
+	for i, h := range hits {
+		if got := ids([]Hit{h})[0]; got != want[i].n || float32(h.Score) != want[i].s {
+			t.Fatalf("hit %d: memory %d scoring %v, want %d scoring %v", i, got, h.Score, want[i].n, want[i].s)
+		}
 	}
 }

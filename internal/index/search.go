@@ -2,6 +2,7 @@ package index
 
 import (
 	"bytes"
+	"github.com/mnemohq/mnemo/embedding"
 	"math"
 	"runtime"
 	"slices"
@@ -109,9 +110,9 @@ func (p *partition) search(q *Query) []Hit {
 				top.offer(p.candidate(i, float64(s)))
 			}
 		}
-	case Vector:
+	case Vector: // cosines left 0 for the slots the filters refuse, and so did bm25
 		for i, c := range cos {
-			if c > 0 && p.slots[i].vec && ok(int32(i)) {
+			if c > 0 && p.slots[i].vec {
 				top.offer(p.candidate(i, float64(c)))
 			}
 		}
@@ -126,7 +127,7 @@ func (p *partition) search(q *Query) []Hit {
 			if cos != nil && maxC > minC && cos[i] > 0 && p.slots[i].vec {
 				c = (float64(cos[i]) - minC) / (maxC - minC)
 			}
-			if (b > 0 || c > 0) && ok(int32(i)) {
+			if b > 0 || c > 0 {
 				top.offer(p.candidate(i, HybridBM25*b+HybridVector*c))
 			}
 		}
@@ -223,7 +224,7 @@ func (p *partition) cosines(v []float32, ok func(int32) bool) []float32 {
 	scan := func(from, to int) {
 		for i := from; i < to; i++ {
 			if p.slots[i].vec && !p.slots[i].dead {
-				out[i] = Dot(v, p.vecs[i*p.dims:(i+1)*p.dims])
+				out[i] = embedding.Dot(v, p.vecs[i*p.dims:(i+1)*p.dims])
 			}
 		}
 	}
@@ -293,23 +294,6 @@ func maxOf(xs []float32) float64 {
 		m = max(m, x)
 	}
 	return float64(m)
-}
-
-// Dot returns the dot product of a and b, which have the same length.
-func Dot(a, b []float32) float32 {
-	b = b[:len(a)]
-	var s0, s1, s2, s3 float32
-	i := 0
-	for ; i+4 <= len(a); i += 4 {
-		s0 += a[i] * b[i]
-		s1 += a[i+1] * b[i+1]
-		s2 += a[i+2] * b[i+2]
-		s3 += a[i+3] * b[i+3]
-	}
-	for ; i < len(a); i++ {
-		s0 += a[i] * b[i]
-	}
-	return s0 + s1 + s2 + s3
 }
 
 // topK keeps the k best hits offered: a min-heap on rank, its worst at the root.
