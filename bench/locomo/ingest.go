@@ -11,13 +11,14 @@ import (
 	"time"
 
 	"github.com/mnemohq/mnemo"
+	"github.com/mnemohq/mnemo/bench/internal/locomo"
 	"github.com/mnemohq/mnemo/pipeline/rules"
 )
 
 // openIngested opens the mnemo file at path (a temporary one when path is empty) and ingests the
 // conversations into it, unless the file existed: then it is evaluated as it is. cleanup closes
 // the engine and removes a temporary file. x extracts the facts.
-func openIngested(ctx context.Context, path string, x rules.Extractor, convs []conversation) (*mnemo.Engine, func(), error) {
+func openIngested(ctx context.Context, path string, x rules.Extractor, convs []locomo.Conversation) (*mnemo.Engine, func(), error) {
 	ingest := true
 	var tmp string
 	if path == "" {
@@ -59,7 +60,7 @@ func openIngested(ctx context.Context, path string, x rules.Extractor, convs []c
 // after the previous one's run ended, as an application would add them, so that reconciliation sees
 // them in order and the result is the same every time; conversations are ingested concurrently. A
 // run that did not complete is reported, and fails the ingestion.
-func ingestAll(ctx context.Context, eng *mnemo.Engine, convs []conversation) error {
+func ingestAll(ctx context.Context, eng *mnemo.Engine, convs []locomo.Conversation) error {
 	began := time.Now()
 	results := make([]ingested, len(convs))
 	var wg sync.WaitGroup
@@ -103,9 +104,9 @@ type ingested struct {
 }
 
 // ingestConversation adds c's sessions in order, waiting for each run.
-func ingestConversation(ctx context.Context, eng *mnemo.Engine, c conversation) (r ingested) {
+func ingestConversation(ctx context.Context, eng *mnemo.Engine, c locomo.Conversation) (r ingested) {
 	for _, s := range c.Sessions {
-		at, err := parseSessionTime(s.DateTime)
+		at, err := locomo.ParseSessionTime(s.DateTime)
 		if err != nil {
 			r.err = fmt.Errorf("%s session %d: %w", c.ID, s.Number, err)
 			return r

@@ -6,12 +6,13 @@ import (
 	"strings"
 
 	"github.com/mnemohq/mnemo"
+	"github.com/mnemohq/mnemo/bench/internal/locomo"
 )
 
 // reportLost prints how many evidence turns (of categories 1-4) no current memory names: evidence
 // that no search can find, because extraction dropped the turn (chit-chat, say) or reconciliation
 // superseded or merged away what it said. Those that are questions ("...?") are counted apart.
-func reportLost(ctx context.Context, eng *mnemo.Engine, qs []question, turns map[string]map[string]turn) error {
+func reportLost(ctx context.Context, eng *mnemo.Engine, qs []locomo.Question, turns map[string]map[string]locomo.Turn) error {
 	named := make(map[string]map[string]bool) // conv -> dia_ids some memory names
 	for conv := range turns {
 		ms, err := listAll(ctx, eng, scope{Group: group, UserID: conv})

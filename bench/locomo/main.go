@@ -23,15 +23,15 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/mnemohq/mnemo/embedding"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/mnemohq/mnemo"
+	"github.com/mnemohq/mnemo/bench/internal/locomo"
+	"github.com/mnemohq/mnemo/embedding"
 	"github.com/mnemohq/mnemo/pipeline/rules"
 )
 
@@ -103,24 +103,28 @@ func extractor(options string) (rules.Extractor, error) {
 }
 
 func run(ctx context.Context, data, db, mode string, x rules.Extractor, raw, verbose bool) error {
-	convs, qs, err := load(data)
+	convs, qs, err := locomo.Load(data)
 	if err != nil {
 		return err
 	}
-	turns := make(map[string]map[string]turn) // conv -> dia_id -> turn, for -v
+	turns := make(map[string]map[string]locomo.Turn) // conv -> dia_id -> turn, for -v
 	for _, c := range convs {
-		turns[c.ID] = make(map[string]turn)
+		turns[c.ID] = make(map[string]locomo.Turn)
 		for _, s := range c.Sessions {
 			for _, t := range s.Turns {
 				turns[c.ID][t.DiaID] = t
 			}
 		}
 	}
-	var rank ranker
-	var label string
+	var miss func(locomo.Question, locomo.Score, [][]string)
+	if verbose {
+		miss = func(q locomo.Question, s locomo.Score, ranked [][]string) { printMiss(q, s, ranked, turns[q.ConvID]) }
+	}
+	rankers := map[string]locomo.Ranker{}
+	var labels []string
 	if raw {
-		rank = newRawRanker(convs)
-		label = "BM25 over raw turns (Porter2 + speaker)"
+		labels = []string{"BM25 over raw turns (Porter2 + speaker)"}
+		rankers[labels[0]] = newRawRanker(convs)
 	} else {
 		modes := []string{mode}
 		if mode == "all" {
@@ -139,32 +143,23 @@ func run(ctx context.Context, data, db, mode string, x rules.Extractor, raw, ver
 		if err := reportLost(ctx, eng, qs, turns); err != nil {
 			return err
 		}
-		if len(modes) > 1 {
-			for _, m := range modes {
-				if err := evaluate(ctx, memoryRanker(eng, m), "memories, "+m, qs, turns, verbose); err != nil {
-					return err
-				}
-			}
-			baseline(os.Stdout)
-			return nil
+		for _, m := range modes {
+			labels = append(labels, "memories, "+m)
+			rankers["memories, "+m] = memoryRanker(eng, m)
 		}
-		rank = memoryRanker(eng, mode)
-		label = "memories, " + mode
 	}
-	if err := evaluate(ctx, rank, label, qs, turns, verbose); err != nil {
-		return err
+	for _, label := range labels {
+		if err := locomo.Evaluate(ctx, os.Stdout, rankers[label], label, qs, miss); err != nil {
+			return err
+		}
 	}
-	baseline(os.Stdout)
+	locomo.Baseline(os.Stdout)
 	return nil
 }
 
-// ranker returns, for a question of conversation conv, the source turns of each of the top k
-// retrieved items, best first.
-type ranker func(ctx context.Context, conv, question string, k int) ([][]string, error)
-
 // memoryRanker ranks memories with retrieve, in the mode given, each memory standing for the
 // messages it names (Source.MessageID, without repeats).
-func memoryRanker(eng *mnemo.Engine, mode string) ranker {
+func memoryRanker(eng *mnemo.Engine, mode string) locomo.Ranker {
 	return func(ctx context.Context, conv, question string, k int) ([][]string, error) {
 		ms, err := retrieve(ctx, eng, scope{Group: group, UserID: conv, Mode: mode}, question, k)
 		if err != nil {
@@ -182,55 +177,11 @@ func memoryRanker(eng *mnemo.Engine, mode string) ranker {
 	}
 }
 
-// evaluate asks every question of categories 1-5 with evidence and prints the table.
-func evaluate(ctx context.Context, rank ranker, label string, qs []question, turns map[string]map[string]turn, verbose bool) error {
-	byCat := map[int]*tally{}
-	pooled := newTally()
-	skipped := 0
-	began := time.Now()
-	for _, q := range qs {
-		if len(q.Evidence) == 0 {
-			skipped++
-			continue
-		}
-		ranked, err := rank(ctx, q.ConvID, q.Question, topK)
-		if err != nil {
-			return fmt.Errorf("question %s: %w", q.QID, err)
-		}
-		s := scoreRanking(q.Evidence, ranked)
-		if byCat[q.Category] == nil {
-			byCat[q.Category] = newTally()
-		}
-		byCat[q.Category].add(s)
-		if q.Category >= 1 && q.Category <= 4 {
-			pooled.add(s)
-			if verbose && len(s.missed) > 0 {
-				printMiss(q, s, ranked, turns[q.ConvID])
-			}
-		}
-	}
-	fmt.Printf("\n## %s\n\n%d questions without evidence skipped; %d questions ranked in %v\n\n", label, skipped, pooled.n+byCat[5].n, time.Since(began).Round(time.Millisecond))
-	header(os.Stdout)
-	for c := 1; c <= 4; c++ {
-		if t := byCat[c]; t != nil {
-			row(os.Stdout, fmt.Sprintf("%d %s", c, categoryNames[c]), t)
-		}
-	}
-	row(os.Stdout, "**pooled 1-4**", pooled)
-	if t := byCat[5]; t != nil {
-		row(os.Stdout, "5 adversarial (apart)", t)
-	}
-	if pooled.n != 760 {
-		fmt.Printf("\nWARNING: %d questions pooled, the README's metric has 760\n", pooled.n)
-	}
-	return nil
-}
-
 // printMiss prints a question whose evidence the top memories missed, with the missed turns and
 // the first retrieved ones.
-func printMiss(q question, s score, ranked [][]string, turns map[string]turn) {
+func printMiss(q locomo.Question, s locomo.Score, ranked [][]string, turns map[string]locomo.Turn) {
 	fmt.Printf("MISS %s (cat %d) %s  answer: %v\n", q.QID, q.Category, q.Question, q.Answer)
-	for _, e := range s.missed {
+	for _, e := range s.Missed {
 		t := turns[e]
 		fmt.Printf("    missed %s %s: %s\n", e, t.Speaker, t.Text)
 	}

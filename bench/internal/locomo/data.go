@@ -1,4 +1,7 @@
-package main
+// Package locomo reads the LoCoMo dev split (../shared/eval/locomo-dev) and scores rankings of its
+// turns by the metric of its README: what bench/locomo (mnemo's memories through Memories.Search)
+// and bench/embedcompare (embedders over raw turns) share, with the README's BM25 baseline.
+package locomo
 
 import (
 	"bufio"
@@ -9,32 +12,32 @@ import (
 	"time"
 )
 
-// conversation is one line of conversations.jsonl.
-type conversation struct {
+// Conversation is one line of conversations.jsonl.
+type Conversation struct {
 	ID       string    `json:"conv_id"`
 	Speakers []string  `json:"speakers"`
-	Sessions []session `json:"sessions"`
+	Sessions []Session `json:"sessions"`
 }
 
-// session is one sitting of a conversation; its turns carry no time of their own.
-type session struct {
-	Number   int    `json:"session"`
+// Session is one sitting of a Conversation; its turns carry no time of their own.
+type Session struct {
+	Number   int    `json:"Session"`
 	DateTime string `json:"date_time"`
-	Turns    []turn `json:"turns"`
+	Turns    []Turn `json:"turns"`
 }
 
-// turn is one message; Text already holds an image's caption ("[shares ...]").
-type turn struct {
+// Turn is one message; Text already holds an image's caption ("[shares ...]").
+type Turn struct {
 	DiaID   string `json:"dia_id"`
 	Speaker string `json:"speaker"`
 	Text    string `json:"text"`
 }
 
-// question is one line of questions.jsonl.
-type question struct {
+// Question is one line of questions.jsonl.
+type Question struct {
 	ConvID   string   `json:"conv_id"`
 	QID      string   `json:"qid"`
-	Question string   `json:"question"`
+	Question string   `json:"Question"`
 	Answer   any      `json:"answer"`
 	Evidence []string `json:"evidence"`
 	Category int      `json:"category"`
@@ -43,16 +46,16 @@ type question struct {
 // sessionLayout is how the data writes a session's time: "1:56 pm on 8 May, 2023".
 const sessionLayout = "3:04 pm on 2 January, 2006"
 
-// parseSessionTime reads a session's date_time, in UTC.
-func parseSessionTime(s string) (time.Time, error) {
+// ParseSessionTime reads a session's date_time, in UTC.
+func ParseSessionTime(s string) (time.Time, error) {
 	return time.ParseInLocation(sessionLayout, s, time.UTC)
 }
 
-// load reads the conversations and questions of the data folder dir.
-func load(dir string) ([]conversation, []question, error) {
-	var convs []conversation
+// Load reads the conversations and questions of the data folder dir.
+func Load(dir string) ([]Conversation, []Question, error) {
+	var convs []Conversation
 	if err := readJSONL(filepath.Join(dir, "conversations.jsonl"), func(b []byte) error {
-		var c conversation
+		var c Conversation
 		if err := json.Unmarshal(b, &c); err != nil {
 			return err
 		}
@@ -61,9 +64,9 @@ func load(dir string) ([]conversation, []question, error) {
 	}); err != nil {
 		return nil, nil, err
 	}
-	var qs []question
+	var qs []Question
 	if err := readJSONL(filepath.Join(dir, "questions.jsonl"), func(b []byte) error {
-		var q question
+		var q Question
 		if err := json.Unmarshal(b, &q); err != nil {
 			return err
 		}
@@ -95,4 +98,16 @@ func readJSONL(path string, each func([]byte) error) error {
 		}
 	}
 	return sc.Err()
+}
+
+// Turns returns a conversation's turns as documents, in order: their dia_ids, and their texts with
+// the speaker's name prepended ("Caroline: I went to ..."), as the README's best baseline reads them.
+func Turns(c Conversation) (ids, docs []string) {
+	for _, s := range c.Sessions {
+		for _, t := range s.Turns {
+			ids = append(ids, t.DiaID)
+			docs = append(docs, t.Speaker+": "+t.Text)
+		}
+	}
+	return ids, docs
 }
