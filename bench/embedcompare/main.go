@@ -5,7 +5,7 @@
 // and for each question of categories 1-4 with evidence (760) it ranks the turns by the cosine of
 // their vector to the question's, and scores the ranking: R@k is the share of the question's
 // evidence turns among the top k, H@k is 1 when at least one of them is. It prints the scores per
-// category and pooled, one row per variant: GloVe with SIF a from 1e-2 to 1e-4, with and without
+// category and pooled (the table of bench/internal/locomo), one table per variant: GloVe with SIF a from 1e-2 to 1e-4, with and without
 // the speaker's name, and the plain average; NGram(256) and NGram(1024); mix(w×A, (1-w)×B), the
 // cosines of two embedders weighted (their vectors concatenated); and, with -fusion (the
 // default), Okapi BM25 over Porter2 stems with the speaker's name (the README's baseline) alone
@@ -35,7 +35,7 @@
 //	mix(0.8×Default, 0.2×NGram(1024))     .251  .450  .556  .640  .505  .620
 //	BM25 Porter2 + speaker                .331  .542  .619  .679  .597  .680
 //	rrf(3×BM25, Default)                  .308  .543  .634  .691  .603  .696
-//	rrf(3×BM25, NGram(1024))              .322  .516  .602  .677  .578  .667
+//	rrf(3×BM25, NGram(1024))              .324  .515  .603  .677  .576  .668
 //
 // SIF a between 5e-4 and 3e-3 is one plateau (differences under 0.02); 1e-3 is its middle and
 // the SIF paper's usual value. Keeping the speaker's name gains 0.03-0.04 at every a. Removing
@@ -47,9 +47,7 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"log"
@@ -60,31 +58,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mnemohq/mnemo/bench/internal/locomo"
 	"github.com/mnemohq/mnemo/embedding"
-)
-
-type conversation struct {
-	ConvID   string `json:"conv_id"`
-	Sessions []struct {
-		Turns []struct {
-			DiaID   string `json:"dia_id"`
-			Speaker string `json:"speaker"`
-			Text    string `json:"text"`
-		} `json:"turns"`
-	} `json:"sessions"`
-}
-
-type question struct {
-	ConvID   string   `json:"conv_id"`
-	Question string   `json:"question"`
-	Evidence []string `json:"evidence"`
-	Category int      `json:"category"`
-}
-
-// ks are the cut-offs R@k is reported at; hks those of H@k.
-var (
-	ks  = []int{1, 5, 10, 20}
-	hks = []int{5, 10}
 )
 
 // variant is one way to rank a conversation's turns for its questions: score returns, for each
@@ -133,11 +108,7 @@ func main() {
 		fmt.Printf("embedcompare: no LoCoMo data at %s (%v); skipping\n", *data, err)
 		return
 	}
-	convs, err := readJSONL[conversation](filepath.Join(*data, "conversations.jsonl"))
-	if err != nil {
-		log.Fatal(err)
-	}
-	qs, err := readJSONL[question](filepath.Join(*data, "questions.jsonl"))
+	convs, qs, err := locomo.Load(*data)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -169,97 +140,51 @@ func main() {
 		}
 	}
 
-	fmt.Println("| embedder | cat | n | R@1 | R@5 | R@10 | R@20 | H@5 | H@10 |")
-	fmt.Println("|---|--:|--:|--:|--:|--:|--:|--:|--:|")
 	for _, v := range vs {
 		start := time.Now()
-		rows, err := measure(v, convs, qs)
-		if err != nil {
+		if err := locomo.Evaluate(context.Background(), os.Stdout, ranker(v, convs, qs), v.label, qs, nil); err != nil {
 			log.Fatal(err)
-		}
-		for _, r := range rows {
-			fmt.Printf("| %s | %s | %d |", v.label, r.label, r.n)
-			for _, x := range r.scores {
-				fmt.Printf(" %.3f |", x)
-			}
-			fmt.Println()
 		}
 		log.Printf("%s: %v", v.label, time.Since(start).Round(time.Millisecond))
 	}
 }
 
-// row is one line of results: a category, or "all".
-type row struct {
-	label  string
-	n      int
-	scores []float64 // R@ks then H@hks, averaged
-}
-
-// measure scores variant v on the questions of categories 1-4 with evidence.
-func measure(v variant, convs []conversation, qs []question) ([]row, error) {
-	sums := make([][]float64, 5) // by category; 0 pools
-	ns := make([]int, 5)
-	for c := range sums {
-		sums[c] = make([]float64, len(ks)+len(hks))
-	}
-	for _, conv := range convs {
-		var ids, docs []string
-		for _, s := range conv.Sessions {
-			for _, t := range s.Turns {
-				ids = append(ids, t.DiaID)
-				docs = append(docs, t.Speaker+": "+t.Text)
-			}
-		}
-		var questions []question
-		var texts []string
-		for _, q := range qs {
-			if q.ConvID == conv.ConvID && q.Category >= 1 && q.Category <= 4 && len(q.Evidence) > 0 {
-				questions = append(questions, q)
-				texts = append(texts, q.Question)
-			}
-		}
-		scores, err := v.score(docs, texts)
-		if err != nil {
-			return nil, err
-		}
-		for qi, q := range questions {
-			order := rank(scores[qi])
-			evidence := map[string]bool{}
-			for _, e := range q.Evidence {
-				evidence[e] = true
-			}
-			var found []int // found[k-1]: evidence turns among the top k
-			hit := 0
-			for k := 1; k <= 20 && k <= len(order); k++ {
-				if evidence[ids[order[k-1]]] {
-					hit++
+// ranker ranks a conversation's turns for its questions by v, scoring all of a conversation's
+// questions at once (an embedder embeds the turns once) the first time one of them is asked.
+func ranker(v variant, convs []locomo.Conversation, qs []locomo.Question) locomo.Ranker {
+	orders := map[string]map[string][]string{} // conv -> question -> dia_ids, best first
+	return func(_ context.Context, conv, question string, k int) ([][]string, error) {
+		if orders[conv] == nil {
+			var ids, docs []string
+			for _, c := range convs {
+				if c.ID == conv {
+					ids, docs = locomo.Turns(c)
 				}
-				found = append(found, hit)
 			}
-			var m []float64
-			for _, k := range ks {
-				m = append(m, float64(found[k-1])/float64(len(evidence)))
+			var texts []string
+			for _, q := range qs {
+				if q.ConvID == conv {
+					texts = append(texts, q.Question)
+				}
 			}
-			for _, k := range hks {
-				m = append(m, min(1, float64(found[k-1])))
+			scores, err := v.score(docs, texts)
+			if err != nil {
+				return nil, err
 			}
-			for _, c := range []int{0, q.Category} {
-				ns[c]++
-				for i, x := range m {
-					sums[c][i] += x
+			orders[conv] = map[string][]string{}
+			for qi, text := range texts {
+				for _, d := range rank(scores[qi]) {
+					orders[conv][text] = append(orders[conv][text], ids[d])
 				}
 			}
 		}
-	}
-	var rows []row
-	for c, name := range []string{"all", "1 multi-hop", "2 temporal", "3 open-domain", "4 single-hop"} {
-		r := row{label: name, n: ns[c]}
-		for _, s := range sums[c] {
-			r.scores = append(r.scores, s/float64(max(1, ns[c])))
+		order := orders[conv][question]
+		out := make([][]string, min(k, len(order)))
+		for i := range out {
+			out[i] = []string{order[i]}
 		}
-		rows = append(rows, r)
+		return out, nil
 	}
-	return rows, nil
 }
 
 // mix is the variant that scores w times a's score plus 1-w times b's: for two embedders, the
@@ -385,27 +310,4 @@ func removeComponent(vs [][]float32, u []float64) {
 		}
 		embedding.Normalize(v)
 	}
-}
-
-func readJSONL[T any](path string) ([]T, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	var out []T
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<26)
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" {
-			continue
-		}
-		var t T
-		if err := json.Unmarshal([]byte(line), &t); err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		out = append(out, t)
-	}
-	return out, sc.Err()
 }
