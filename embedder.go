@@ -15,8 +15,8 @@ import (
 type Embedder = embedding.Embedder
 
 // checkEmbedder makes sure that the file's vectors are the engine's embedder's, before any run
-// resumes: a new file (or one written before vectors were) gets its vectors and the embedder's
-// name; a file indexed by another embedder is refused, unless Options.Reindex re-embeds it. A
+// resumes: a new file recorded the embedder when it was created (see store.Options.Embedder), one
+// written before vectors were gets its vectors and the embedder's name; a file indexed by another embedder is refused, unless Options.Reindex re-embeds it. A
 // read-only engine opens whatever the file holds, and its vector searches then say why they cannot
 // run.
 func (e *Engine) checkEmbedder() error {
@@ -24,7 +24,7 @@ func (e *Engine) checkEmbedder() error {
 	if emb == nil {
 		return nil
 	}
-	want := store.EmbedderInfo{Name: emb.Name(), Dims: emb.Dims()}
+	want := embedderInfo(emb)
 	have, recorded, pending, interrupted, err := e.store.Embedder()
 	if err != nil {
 		return err
@@ -60,7 +60,7 @@ func (e *Engine) reindex(want store.EmbedderInfo) error {
 		return err
 	}
 	if !any && !e.opts.Reindex {
-		return e.store.SetEmbedder(want) // a new file: nothing to embed
+		return e.store.SetEmbedder(want) // a file of no memory yet: nothing to embed
 	}
 	e.opts.Logger.Info("mnemo: indexing the memories' vectors", "embedder", want.Name)
 	ctx := context.Background()
@@ -80,12 +80,12 @@ func (e *Engine) reindex(want store.EmbedderInfo) error {
 // MaxEmbedderDims bounds an embedder's dimensions.
 const MaxEmbedderDims = 1 << 16
 
-// embedderDims returns e's dimensions, 0 for no embedder.
-func embedderDims(e Embedder) int {
+// embedderInfo names e as the store records it; the zero value for no embedder.
+func embedderInfo(e Embedder) store.EmbedderInfo {
 	if e == nil {
-		return 0
+		return store.EmbedderInfo{}
 	}
-	return e.Dims()
+	return store.EmbedderInfo{Name: e.Name(), Dims: e.Dims()}
 }
 
 // defaultEmbedder is the embedder of an engine whose Options name none.

@@ -135,7 +135,7 @@ func Open(path string, opts *Options) (*Engine, error) {
 	hub := status.NewHub()
 	st, err := store.Open(path, store.Options{
 		LockTimeout: o.LockTimeout, OnRunChange: hub.Publish, OnRunRemoved: hub.Remove, ReadOnly: o.ReadOnly, Logger: o.Logger,
-		Terms: pipeline.IndexTerms(o.Reconciler), Dims: embedderDims(o.Embedder),
+		Terms: pipeline.IndexTerms(o.Reconciler), Embedder: embedderInfo(o.Embedder),
 	})
 	if err != nil {
 		return nil, err

@@ -71,7 +71,7 @@ func (s *Store) searchIndex() (*index.Index, error) {
 	if x := s.search.index.Load(); x != nil {
 		return x, nil
 	}
-	x := index.New(s.opts.Dims)
+	x := index.New(s.opts.Embedder.Dims)
 	err := s.view(func(tx *bolt.Tx) error {
 		attrs := newAttrsCache(tx)
 		vectors := tx.Bucket(bucketVectors)
@@ -104,7 +104,7 @@ func (s *Store) indexPut(x *index.Index, key []byte, rec *memoryRecord, vectors 
 	m := &rec.mem
 	d := index.Doc{ID: [16]byte(key), Seq: rec.seq, Properties: m.Properties, Topic: m.Topic, ExpiresAt: m.ExpiresAt, Text: m.Content}
 	if vectors != nil {
-		d.Vector = decodeVector(vectors.Get(key), s.opts.Dims)
+		d.Vector = decodeVector(vectors.Get(key), s.opts.Embedder.Dims)
 	}
 	x.Put(string(Scope{m.Group, m.UserID}.prefix()), &d)
 }

@@ -62,9 +62,10 @@ type Options struct {
 	// related memories (and, later, searches); nil indexes nothing. It must be deterministic: the
 	// terms of a memory's content are computed again to unindex it.
 	Terms func(content string) []string
-	// Dims is the number of dimensions of the memories' vectors (the engine's embedder's); the search
-	// index leaves out vectors of another length. 0: searches have no vectors.
-	Dims int
+	// Embedder names the engine's embedder: a new file records it as the embedder of its vectors
+	// (see Store.Embedder), and the search index leaves out vectors of other dimensions. The zero
+	// value: no embedder, and searches have no vectors.
+	Embedder EmbedderInfo
 	// FailCommit, if set, is called before each write transaction commits; an error it returns
 	// fails that transaction as a StorageError would. It is for fault-injection tests.
 	FailCommit func() error
@@ -221,6 +222,11 @@ func (s *Store) init() (err error) {
 		v := meta.Get(schemaKey)
 		if v == nil {
 			version = SchemaVersion
+			if s.opts.Embedder.Name != "" {
+				if err := meta.Put(embedderKey, encodeEmbedder(s.opts.Embedder)); err != nil {
+					return err
+				}
+			}
 			return meta.Put(schemaKey, []byte{SchemaVersion})
 		}
 		var err error
