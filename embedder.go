@@ -15,10 +15,10 @@ import (
 type Embedder = embedding.Embedder
 
 // checkEmbedder makes sure that the file's vectors are the engine's embedder's, before any run
-// resumes: a new file recorded the embedder when it was created (see store.Options.Embedder), one
-// written before vectors were gets its vectors and the embedder's name; a file indexed by another embedder is refused, unless Options.Reindex re-embeds it. A
-// read-only engine opens whatever the file holds, and its vector searches then say why they cannot
-// run.
+// resumes: a new file recorded the embedder when it was created (see store.Options.Embedder); one
+// written before vectors were gets its vectors and the embedder's name; a file indexed by another
+// embedder is refused, unless Options.Reindex re-embeds it. A read-only engine opens whatever the
+// file holds, and its vector searches then say why they cannot run.
 func (e *Engine) checkEmbedder() error {
 	emb := e.opts.Embedder
 	if emb == nil {
