@@ -51,12 +51,17 @@ func (m Memory) Clone() Memory {
 }
 
 // Source names where a memory came from: the run, the index of the input within it (the content's
-// index for text, the message's index for a conversation, the item's index for pre-extracted input),
-// and for a conversation the ID of the message.
+// index for text, the message's index for a conversation, the item's index for pre-extracted input,
+// the chunk's index for a file, or the message's for a chat export), and for a conversation the ID
+// of the message. A memory extracted from a file also names the file, the chunk (counted from 1)
+// and, for a PDF, the page the chunk starts on (counted from 1).
 type Source struct {
 	RunID     string `json:"run_id"`
 	Input     int    `json:"input"`
 	MessageID string `json:"message_id,omitempty"`
+	File      string `json:"file,omitempty"`
+	Chunk     int    `json:"chunk,omitempty"`
+	Page      int    `json:"page,omitempty"`
 }
 
 // Fact is a candidate memory produced by extraction and refined by the transform step.

@@ -70,8 +70,12 @@ func fromPayload(runID string, p *Payload) *batch {
 	return b
 }
 
-// batchFormat is the first byte of an encoded batch; schema-1 checkpoints were JSON ('{').
-const batchFormat byte = 2
+// batchFormat is the first byte of an encoded batch; schema-1 checkpoints were JSON ('{'), and
+// format 2 had no file, chunk or page in sources.
+const (
+	batchFormat2 byte = 2
+	batchFormat  byte = 3
+)
 
 // encode returns the batch as a checkpoint of run runID (see writeFact).
 func (b *batch) encode(runID string) []byte {
@@ -104,14 +108,15 @@ func decodeBatch(data []byte, runID string) (*batch, error) {
 		return &b, nil
 	}
 	d := codec.NewDecoder(data)
-	if f := d.Byte(); d.Err() == nil && f != batchFormat {
-		return nil, fmt.Errorf("%w: checkpoint: unknown format %d", errs.Corrupt, f)
+	format := d.Byte()
+	if d.Err() == nil && format != batchFormat && format != batchFormat2 {
+		return nil, fmt.Errorf("%w: checkpoint: unknown format %d", errs.Corrupt, format)
 	}
 	b.Inputs = int(d.Uint())
 	if n := d.Length(); n > 0 {
 		b.Facts = make([]memory.Fact, n)
 		for i := range b.Facts {
-			b.Facts[i] = readFact(&d, runID)
+			b.Facts[i] = readFact(&d, runID, format)
 		}
 	}
 	if n := d.Length(); n > 0 {
@@ -141,16 +146,22 @@ func writeFact(e *codec.Encoder, f *memory.Fact, runID string) {
 		}
 		e.Int(int64(s.Input))
 		e.Str(s.MessageID)
+		e.Str(s.File)
+		e.Int(int64(s.Chunk))
+		e.Int(int64(s.Page))
 	}
 }
 
-// readFact decodes a fact written by writeFact.
-func readFact(d *codec.Decoder, runID string) memory.Fact {
+// readFact decodes a fact written by writeFact, in batch format format.
+func readFact(d *codec.Decoder, runID string, format byte) memory.Fact {
 	f := memory.Fact{Content: d.Str(), Topic: d.Str(), EventTime: d.Time()}
 	if n := d.Length(); n > 0 {
 		f.Sources = make([]memory.Source, n)
 		for j := range f.Sources {
 			s := memory.Source{RunID: d.Str(), Input: int(d.Int()), MessageID: d.Str()}
+			if format != batchFormat2 {
+				s.File, s.Chunk, s.Page = d.Str(), int(d.Int()), int(d.Int())
+			}
 			if s.RunID == "" {
 				s.RunID = runID
 			}

@@ -67,16 +67,26 @@ func (d *driver) park(r *status.Run, b int, out *batch) (status.Run, error) {
 }
 
 // encodeFact encodes one fact as a buffer item, as a batch does (a source naming runID is stored
-// without it).
+// without it), after a byte that says the batch format.
 func encodeFact(f *memory.Fact, runID string) []byte {
 	e := codec.Encoder{B: make([]byte, 0, len(f.Content)+len(f.Topic)+32)}
+	e.Byte(batchFormat)
 	writeFact(&e, f, runID)
 	return e.B
 }
 
+// decodeFact decodes a buffer item. Items parked by schema 3 and earlier have no format byte and
+// sources in batch format 2; one whose content was 3 bytes long starts like a format-3 item, and is
+// told apart by failing to decode as one.
 func decodeFact(data []byte, runID string) (memory.Fact, error) {
+	if len(data) > 0 && data[0] == batchFormat {
+		d := codec.NewDecoder(data[1:])
+		if f := readFact(&d, runID, batchFormat); d.End() == nil {
+			return f, nil
+		}
+	}
 	d := codec.NewDecoder(data)
-	f := readFact(&d, runID)
+	f := readFact(&d, runID, batchFormat2)
 	return f, d.End()
 }
 

@@ -4,15 +4,19 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"time"
 
 	"github.com/mnemohq/mnemo/internal/errs"
 )
 
 // retry calls fn until it succeeds, fails permanently, ctx ends, or attempts are exhausted, waiting
-// backoff, 2*backoff, 4*backoff ... between attempts on the executor's clock, and logging each retry
-// at Warn. The caller holds a compute slot (see Executor.computing), which the waits give back. A panic in fn (a user's extractor, say) is logged at Error and becomes a permanent error
-// rather than escaping.
+// about backoff, 2*backoff, 4*backoff ... (at most MaxRetryBackoff) between attempts on the
+// executor's clock, and logging each retry at Warn. Each wait has up to a quarter of itself added at
+// random (jitter), so that runs failing together against one model server do not retry in
+// lockstep. The caller holds a compute slot (see Executor.computing), which the waits give back. A
+// panic in fn (a user's extractor, say) is logged at Error and becomes a permanent error rather than
+// escaping.
 func (d *driver) retry(ctx context.Context, step int, fn func(context.Context) error) error {
 	x := d.x
 	delay := x.cfg.Backoff
@@ -24,13 +28,17 @@ func (d *driver) retry(ctx context.Context, step int, fn func(context.Context) e
 			}
 			return err
 		}
-		x.cfg.Logger.Warn("mnemo: step failed, retrying", "run", d.id, "step", step, "attempt", attempt, "err", err, "delay", delay)
-		if err := x.pause(ctx, delay); err != nil {
+		wait := delay + rand.N(delay/4+1)
+		x.cfg.Logger.Warn("mnemo: step failed, retrying", "run", d.id, "step", step, "attempt", attempt, "err", err, "delay", wait)
+		if err := x.pause(ctx, wait); err != nil {
 			return err
 		}
-		delay = min(2*delay, time.Minute)
+		delay = min(2*delay, MaxRetryBackoff)
 	}
 }
+
+// MaxRetryBackoff caps the wait between two tries of a failing step.
+const MaxRetryBackoff = time.Minute
 
 func (d *driver) callSafely(ctx context.Context, step int, fn func(context.Context) error) (err error) {
 	defer func() {

@@ -16,10 +16,12 @@ import (
 // add's properties and metadata in every memory. Format 2 stores times exactly and refers to the
 // run's attributes (bucketAttrs) instead of copying them, so an add's metadata is stored once however
 // many memories it makes; a memory whose attributes are its own (say, after an edit) keeps them
-// inline. Readers decode both.
+// inline. Format 3 (schema 4) adds to each source the file, chunk and page it names. Readers decode
+// all three.
 const (
 	memoryFormat1 byte = 1
-	memoryFormat  byte = 2
+	memoryFormat2 byte = 2
+	memoryFormat  byte = 3
 )
 
 // How a format-2 memory record holds its properties and metadata.
@@ -69,6 +71,9 @@ func encodeMemory(rec *memoryRecord) []byte {
 		e.Str(s.RunID)
 		e.Int(int64(s.Input))
 		e.Str(s.MessageID)
+		e.Str(s.File)
+		e.Int(int64(s.Chunk))
+		e.Int(int64(s.Page))
 	}
 	e.Time(m.CreatedAt)
 	e.Time(m.UpdatedAt)
@@ -85,7 +90,7 @@ func encodeMemory(rec *memoryRecord) []byte {
 func decodeMemory(b []byte) (memoryRecord, error) {
 	d := codec.NewDecoder(b)
 	format := d.Byte()
-	if d.Err() == nil && format != memoryFormat && format != memoryFormat1 {
+	if d.Err() == nil && format != memoryFormat && format != memoryFormat2 && format != memoryFormat1 {
 		return memoryRecord{}, fmt.Errorf("%w: unknown memory record format %d", errs.Corrupt, format)
 	}
 	legacy := format == memoryFormat1
@@ -119,6 +124,9 @@ func decodeMemory(b []byte) (memoryRecord, error) {
 		m.Sources = make([]memory.Source, n)
 		for i := range m.Sources {
 			m.Sources[i] = memory.Source{RunID: d.Str(), Input: int(d.Int()), MessageID: d.Str()}
+			if format == memoryFormat {
+				m.Sources[i].File, m.Sources[i].Chunk, m.Sources[i].Page = d.Str(), int(d.Int()), int(d.Int())
+			}
 		}
 	}
 	m.CreatedAt = readTime(&d, legacy)

@@ -13,7 +13,8 @@ const migrateBatch = 1000
 // migrate brings a file of an older schema to SchemaVersion. From schema 1 it rewrites every run and
 // memory record in the format-2 encoding (exact times), a batch per transaction, and then records
 // the new version. Schema 3 added the vectors bucket, which init creates; the vectors of a file's
-// memories are written by the engine (see Store.Embedder), so from schema 2 only the version changes. Memories keep their properties and metadata inline: sharing them per run is for
+// memories are written by the engine (see Store.Embedder), so from schema 2 only the version changes. Schema 4 added a record format and a bucket that
+// init creates, which needs no rewrite either. Memories keep their properties and metadata inline: sharing them per run is for
 // new runs. Inputs and checkpoints of schema 1 stay as they are: the pipeline reads both forms.
 //
 // It can be interrupted at any point: a record already rewritten is skipped when it runs again, and
@@ -24,7 +25,7 @@ func (s *Store) migrate(from byte) error {
 		if err := s.migrateFormat1(); err != nil {
 			return err
 		}
-	case 2:
+	case 2, 3:
 	default:
 		return fmt.Errorf("migrate: no path from schema %d", from)
 	}

@@ -33,7 +33,8 @@ import (
 //	1  times as Unix nanoseconds; properties and metadata copied into every memory
 //	2  exact times; attributes shared per run; chunked checkpoints; large runs' operations in parts
 //	3  memories' vectors (bucket vectors) and the embedder that made them (meta "embedder")
-const SchemaVersion = 3
+//	4  sources name a file, chunk and page (memory format 3); added files' bytes (bucket files)
+const SchemaVersion = 4
 
 // DefaultLockTimeout is how long Open waits for another process to release the file.
 const DefaultLockTimeout = time.Second
