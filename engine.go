@@ -103,6 +103,8 @@ type Engine struct {
 	Runs *RunService
 	// Buffers lists and flushes the buffers of the pipeline's buffer steps.
 	Buffers *BufferService
+	// Batches looks up and waits for batches of adds (see MemoryService.AddBatch).
+	Batches *BatchService
 
 	opts       Options
 	store      *store.Store
@@ -155,6 +157,7 @@ func Open(path string, opts *Options) (*Engine, error) {
 	e.Memories = &MemoryService{e: e}
 	e.Runs = &RunService{e: e}
 	e.Buffers = &BufferService{e: e}
+	e.Batches = &BatchService{e: e}
 	if o.ReadOnly {
 		return e, nil
 	}

@@ -6,7 +6,7 @@ import (
 	"github.com/mnemohq/mnemo/pipeline"
 )
 
-// Input is what an add carries. Make one with Text, Conversation or PreExtracted.
+// Input is what an add carries. Make one with Text, Conversation, PreExtracted or File.
 type Input interface {
 	// Type is the input's type as runs record it.
 	Type() InputType

@@ -5,9 +5,13 @@ package mnemo
 const (
 	// MaxInputBytes bounds one add, every byte of it: the texts, message contents or item contents,
 	// message IDs, roles and names, item topics, the group, user and document IDs, and the keys and
-	// values of its properties and metadata, together. Larger documents belong in File (chunked)
-	// once files are supported.
+	// values of its properties and metadata, together. Larger documents belong in File, which is
+	// not held in memory and has its own limit.
 	MaxInputBytes = 16 << 20
+	// MaxFileBytes bounds the file of one File add.
+	MaxFileBytes = 256 << 20
+	// MaxPathBytes bounds the path of one File add.
+	MaxPathBytes = 4096
 	// MaxInputParts bounds the texts, messages or items of one add.
 	MaxInputParts = 100_000
 	// MaxFieldBytes bounds each identifier and label: user IDs, groups, document IDs, message IDs and

@@ -3,10 +3,7 @@ package mnemo
 import (
 	"context"
 	"fmt"
-	"maps"
 	"time"
-
-	"github.com/google/uuid"
 
 	"github.com/mnemohq/mnemo/store"
 )
@@ -76,40 +73,17 @@ func (s *MemoryService) Add(ctx context.Context, in Input, opts *AddOptions) (*R
 	if err := e.beginWrite(ctx); err != nil {
 		return nil, err
 	}
-	if in == nil {
-		return nil, invalid("input", "nil")
-	}
-	p := in.payload()
-	if err := checkPayload(&p); err != nil {
-		return nil, err
-	}
-	var o AddOptions
-	if opts != nil {
-		o = *opts
-	}
-	if err := checkAddOptions(&o); err != nil {
-		return nil, err
-	}
-	start, err := e.opts.Pipeline.StartingStep(p.Type)
+	a, err := e.prepareAdd(in, opts)
 	if err != nil {
 		return nil, err
 	}
-	id, err := uuid.NewV7()
-	if err != nil {
-		return nil, fmt.Errorf("add: new run id: %w", err)
+	defer a.close()
+	if err := e.stage(a); err != nil {
+		return nil, fmt.Errorf("add: %w", err)
 	}
-	if err := checkSize(&p, &o); err != nil {
-		return nil, err
-	}
-	data := p.Encode()
-	now := e.now()
-	run, err := e.store.CreateRun(Run{
-		ID: id.String(), Status: Queued, Group: o.Group, UserID: o.UserID,
-		Properties: maps.Clone(o.Properties), DocumentID: o.DocumentID, Metadata: maps.Clone(o.Metadata),
-		InputType: p.Type, Steps: e.opts.Pipeline.Names(), StartingStep: start, Step: start,
-		CreatedAt: now, UpdatedAt: now, ExpiresAt: o.ExpiresAt.UTC().Round(0),
-	}, data)
+	run, err := e.store.CreateRun(a.run, a.payload.Encode())
 	if err != nil {
+		a.drop(e)
 		return nil, fmt.Errorf("add: %w", err)
 	}
 	e.exec.Enqueue(run.ID)

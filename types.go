@@ -67,6 +67,7 @@ const (
 	InputString       = status.InputString
 	InputConversation = status.InputConversation
 	InputPreExtracted = status.InputPreExtracted
+	InputFile         = status.InputFile
 )
 
 // ChangeByAPI is the RunID of a change the application made by a call (Update, Delete).

@@ -100,7 +100,7 @@ func checkMetadata(m map[string]string) error {
 
 // inputField names an input type's list, the field a problem with the whole input is reported on.
 func inputField(t InputType) string {
-	return map[InputType]string{InputString: "contents", InputConversation: "messages", InputPreExtracted: "items"}[t]
+	return map[InputType]string{InputString: "contents", InputConversation: "messages", InputPreExtracted: "items", InputFile: "file"}[t]
 }
 
 // checkPayload checks an input's parts and returns the first problem found. (Its size is checked
@@ -129,6 +129,16 @@ func checkPayload(p *pipeline.Payload) error {
 			if err := checkLabel(fmt.Sprintf("items[%d].topic", i), it.Topic, false); err != nil {
 				return err
 			}
+		}
+	case InputFile:
+		parts = 1
+		switch path := p.File.Path; {
+		case path == "":
+			return invalid("file", "empty path")
+		case !utf8.ValidString(path):
+			return invalid("file", "path not valid UTF-8")
+		case len(path) > MaxPathBytes:
+			return invalid("file", "path of %d bytes exceeds the limit of %d", len(path), MaxPathBytes)
 		}
 	default:
 		return invalid("input", "unknown input type %q", p.Type)
@@ -159,6 +169,9 @@ func checkSize(p *pipeline.Payload, o *AddOptions) error {
 	}
 	for _, it := range p.Items {
 		size += len(it.Content) + len(it.Topic)
+	}
+	if p.File != nil {
+		size += len(p.File.Path) // the file's bytes have their own limit, MaxFileBytes
 	}
 	if size > MaxInputBytes {
 		return invalid(inputField(p.Type), "%d bytes exceed the limit of %d for one add (contents, IDs, names, topics, properties and metadata together)", size, MaxInputBytes)

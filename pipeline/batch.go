@@ -24,6 +24,9 @@ type batch struct {
 	terms     [][]string // each fact's index terms, where reconcile computed them (for prepare)
 	summary   *summaryPlan
 	reconcile bool // the stage ran a transform step: its facts are reconciled before they commit
+	// idBase is the index, among the facts its step commits, of the batch's first fact: 0 but for
+	// a window of a file (see fileStage), whose memories' IDs must not repeat another window's.
+	idBase int
 }
 
 // norm returns fact i's normalised content.

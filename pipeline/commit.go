@@ -148,21 +148,7 @@ func (d *driver) commit(r *status.Run, c int, out *batch, fused bool) (status.Ru
 				return err
 			}
 			start(t, run, starting, now)
-			if err := t.EnsureAttrs(run.ID, run.Properties, run.Metadata); err != nil {
-				return err
-			}
-			var ops status.Operations
-			made := map[string]bool{}
-			for i := range part {
-				v := &verdict{Decision: Decision{Op: OpAdd}}
-				if verdicts != nil {
-					v = &verdicts[i]
-				}
-				if err := apply(t, run, v, &out.Facts[done+i], &part[i], now, &ops, made); err != nil {
-					return err
-				}
-			}
-			if err := t.RecordOps(run, ops, large); err != nil {
+			if err := writePart(t, run, out, done, part, verdicts, now, large); err != nil {
 				return err
 			}
 			run.UpdatedAt = now
@@ -200,6 +186,26 @@ func (d *driver) commit(r *status.Run, c int, out *batch, fused bool) (status.Ru
 			return next, x.ctx.Err() // Close's deadline: stop between parts; the run resumes from here
 		}
 	}
+}
+
+// writePart writes, in t, the memories of out from fact from on that prepare and reconcile made
+// ready (part and verdicts), and records their operations in run (see store.Tx.RecordOps for large).
+func writePart(t *store.Tx, run *status.Run, out *batch, from int, part []store.NewMemory, verdicts []verdict, now time.Time, large bool) error {
+	if err := t.EnsureAttrs(run.ID, run.Properties, run.Metadata); err != nil {
+		return err
+	}
+	var ops status.Operations
+	made := map[string]bool{}
+	for i := range part {
+		v := &verdict{Decision: Decision{Op: OpAdd}}
+		if verdicts != nil {
+			v = &verdicts[i]
+		}
+		if err := apply(t, run, v, &out.Facts[from+i], &part[i], now, &ops, made); err != nil {
+			return err
+		}
+	}
+	return t.RecordOps(run, ops, large)
 }
 
 // sourceAttrs returns, for the facts of out that come from other runs than r (the items of a buffer
@@ -242,7 +248,7 @@ func (d *driver) prepare(r *status.Run, run uuid.UUID, step int, out *batch, fro
 			res[i-from] = out.summary.prepare(d.x.cfg.Store, r, f, now)
 			continue
 		}
-		id := memoryID(run, step, i, f.Content)
+		id := memoryID(run, step, out.idBase+i, f.Content)
 		m := memory.Memory{
 			ID: id.String(), Content: f.Content, Topic: f.Topic,
 			Group: r.Group, UserID: r.UserID, Properties: r.Properties, Metadata: r.Metadata,

@@ -100,6 +100,9 @@ func (d *driver) stage(r *status.Run) (status.Run, error) {
 		return status.Run{}, Permanent(fmt.Errorf("the run is at step %d of a pipeline of %d steps and not finished", r.Step, p.Len()))
 	}
 	if p.steps[r.Step].kind() == kindExtract {
+		if c, ok := p.streamsFiles(); ok && r.InputType == status.InputFile {
+			return d.fileStage(r, r.Step, c)
+		}
 		return d.extractStage(r)
 	}
 	return d.commitStage(r, r.Step, nil, false)

@@ -220,12 +220,17 @@ func TestExecutorRetriesTransientErrorsOnItsClock(t *testing.T) {
 	f.exec.Start()
 	r := f.add(Payload{Type: status.InputString, Texts: []string{"Third time lucky."}}, "u")
 	f.exec.Enqueue(r.ID)
-	// Backoff is 1 s, then 2 s: the run waits on the fake clock until the test moves it.
+	// Backoff is 1 s, then 2 s, each with up to a quarter more of jitter: the run waits on the fake
+	// clock until the test moves it past the longest wait.
 	for _, d := range []time.Duration{time.Second, 2 * time.Second} {
 		if !f.clock.WaitForWaiters(1, nil) {
 			t.Fatal("no backoff wait")
 		}
-		f.clock.Advance(d)
+		f.clock.Advance(d - time.Millisecond)
+		if f.clock.Waiters() != 1 {
+			t.Fatalf("the wait after %v ended early", d-time.Millisecond)
+		}
+		f.clock.Advance(d/4 + time.Millisecond)
 	}
 	if done := f.wait(r.ID); done.Status != status.Completed || calls.Load() != 3 || done.MemoriesCreated != 1 {
 		t.Fatalf("run %+v after %d calls", done, calls.Load())

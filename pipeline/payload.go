@@ -17,11 +17,27 @@ type Payload struct {
 	Texts    []string         `json:"texts,omitempty"`
 	Messages []memory.Message `json:"messages,omitempty"`
 	Items    []memory.Item    `json:"items,omitempty"`
+	// File describes a file input, whose bytes are stored apart (see store.StageFile).
+	File *FileRef `json:"file,omitempty"`
+}
+
+// FileRef is what a run records of the file it was added with.
+type FileRef struct {
+	// Path is the file's path as the add gave it (cleaned); memories' sources name it.
+	Path string `json:"path"`
+	// Format is the format detected when it was added (see package files).
+	Format string `json:"format"`
+	// Size and SHA256 are those of the bytes stored.
+	Size   int64    `json:"size"`
+	SHA256 [32]byte `json:"sha256"`
 }
 
 // payloadFormat is the first byte of an encoded payload. Schema-1 files stored payloads as JSON,
-// whose first byte is '{'; DecodePayload reads both.
-const payloadFormat byte = 2
+// whose first byte is '{'; format 2 had no file. DecodePayload reads them all.
+const (
+	payloadFormat2 byte = 2
+	payloadFormat  byte = 3
+)
 
 // Encode returns the payload in its stored form: compact, exact for every time, and many times
 // cheaper to write and read than JSON.
@@ -53,6 +69,15 @@ func (p *Payload) Encode() []byte {
 		e.Str(it.Content)
 		e.Str(it.Topic)
 	}
+	if p.File == nil {
+		e.Byte(0)
+	} else {
+		e.Byte(1)
+		e.Str(p.File.Path)
+		e.Str(p.File.Format)
+		e.Uint(uint64(p.File.Size))
+		e.B = append(e.B, p.File.SHA256[:]...)
+	}
 	return e.B
 }
 
@@ -67,8 +92,9 @@ func DecodePayload(b []byte) (*Payload, error) {
 		return &p, nil
 	}
 	d := codec.NewDecoder(b)
-	if f := d.Byte(); d.Err() == nil && f != payloadFormat {
-		return nil, fmt.Errorf("%w: input: unknown format %d", errs.Corrupt, f)
+	format := d.Byte()
+	if d.Err() == nil && format != payloadFormat && format != payloadFormat2 {
+		return nil, fmt.Errorf("%w: input: unknown format %d", errs.Corrupt, format)
 	}
 	p.Type = status.InputType(d.Str())
 	p.Texts = d.Strs()
@@ -83,6 +109,10 @@ func DecodePayload(b []byte) (*Payload, error) {
 		for i := range p.Items {
 			p.Items[i] = memory.Item{Content: d.Str(), Topic: d.Str()}
 		}
+	}
+	if format == payloadFormat && d.Byte() == 1 {
+		p.File = &FileRef{Path: d.Str(), Format: d.Str(), Size: int64(d.Uint())}
+		copy(p.File.SHA256[:], d.Fixed(32))
 	}
 	if err := d.End(); err != nil {
 		return nil, fmt.Errorf("input: %w", err)

@@ -72,7 +72,7 @@ func (p *Pipeline) StartingStep(t status.InputType) (int, error) {
 			return 1, nil
 		}
 		return 0, nil
-	case status.InputString, status.InputConversation:
+	case status.InputString, status.InputConversation, status.InputFile:
 		if hasExtract {
 			return 0, nil
 		}

@@ -45,7 +45,7 @@ func (d *driver) reconcile(r *status.Run, runUUID uuid.UUID, step int, out *batc
 		f := &out.Facts[i]
 		terms := out.termsOf(st, i)
 		local := part.related(terms, f.Topic, RelatedLimit/2)
-		part.add(i, f, terms)
+		part.add(out.idBase+i, f, terms)
 		req.Facts[i-from] = Candidate{Fact: *f, Related: local}
 		queries[i-from] = store.RelatedQuery{Topic: f.Topic, Terms: terms, Limit: RelatedLimit - len(local)}
 	}

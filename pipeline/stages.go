@@ -80,6 +80,8 @@ func (d *driver) extract(r *status.Run, p *Payload) (*batch, error) {
 		}
 	case status.InputConversation:
 		reqs = append(reqs, ExtractRequest{RunID: r.ID, UserID: r.UserID, Messages: p.Messages})
+	case status.InputFile:
+		return d.extractFile(r, p)
 	default:
 		return nil, Permanent(fmt.Errorf("extract: input type %q has nothing to extract", p.Type))
 	}

@@ -15,7 +15,7 @@ import (
 // other's sources, and the earlier of their event times; a later fact with another topic is kept apart.
 // It runs in O(n log n) for n facts, however large the input and however many facts are one.
 func transform(in *batch) *batch {
-	out := &batch{Inputs: in.Inputs, Failures: in.Failures, Facts: make([]memory.Fact, 0, len(in.Facts)), norms: make([]string, 0, len(in.Facts)), summary: in.summary}
+	out := &batch{Inputs: in.Inputs, Failures: in.Failures, Facts: make([]memory.Fact, 0, len(in.Facts)), norms: make([]string, 0, len(in.Facts)), summary: in.summary, idBase: in.idBase}
 	seen := make(map[string]int, 2*len(in.Facts))  // dedupe key -> index in out.Facts
 	var sources map[int]map[memory.Source]struct{} // of merged facts only: out index -> its sources
 	for _, f := range in.Facts {

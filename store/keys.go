@@ -38,12 +38,14 @@ var (
 	bucketRunScope    = []byte("run_scope")    // scope + run ID -> nothing: a user's runs, for PurgeUser
 	bucketPurges      = []byte("purges")       // scope -> a PurgeUser under way, resumed at Open
 	bucketVectors     = []byte("vectors")      // memory ID -> its unit vector, little-endian float32s
+	bucketFiles       = []byte("files")        // run ID + record (4 bytes) -> FileChunk bytes of an added file
+	bucketBatches     = []byte("batches")      // batch ID -> its items: run IDs, or why an item was refused
 )
 
 var allBuckets = [][]byte{bucketMeta, bucketRuns, bucketRunStatus, bucketRunOps, bucketInputs, bucketAttrs,
 	bucketCheckpoints, bucketProgress, bucketDocuments, bucketMemories, bucketMemScope, bucketMemContent,
 	bucketBuffers, bucketBufItems, bucketBufRuns, bucketFirings, bucketFollowers, bucketTerms, bucketHistory,
-	bucketRunScope, bucketPurges, bucketVectors}
+	bucketRunScope, bucketPurges, bucketVectors, bucketFiles, bucketBatches}
 
 // idBytes parses a UUID string into its 16 bytes, the form every ID takes as a key.
 func idBytes(field, id string) ([]byte, error) {

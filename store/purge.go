@@ -89,8 +89,8 @@ func (s *Store) purgeRuns(prefix []byte) (int, error) {
 	})
 }
 
-// removeRun deletes a run's record, status entries, input, attributes, checkpoints, progress,
-// operations, and its place in a firing.
+// removeRun deletes a run's record, status entries, input (with a file's bytes), attributes,
+// checkpoints, progress, operations, and its place in a firing.
 func (t *Tx) removeRun(key []byte) error {
 	t.op.removed = append(t.op.removed, uuidString(key))
 	idx := t.tx.Bucket(bucketRunStatus)
@@ -104,7 +104,7 @@ func (t *Tx) removeRun(key []byte) error {
 			return err
 		}
 	}
-	for _, b := range [][]byte{bucketCheckpoints, bucketRunOps} {
+	for _, b := range [][]byte{bucketCheckpoints, bucketRunOps, bucketFiles} {
 		if err := deletePrefix(t.tx.Bucket(b), key); err != nil {
 			return err
 		}

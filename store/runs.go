@@ -18,66 +18,126 @@ import (
 
 // CreateRun durably records a new run, the input it carries and its attributes (properties and
 // metadata, which its memories will share); it returns once the transaction has committed. The run
-// gets revision 1; an ID already used is refused with ErrConflict. A document ID already used in the run's scope fails with an error wrapping
-// ErrConflict that names the run which used it. Everything is encoded before the transaction.
+// gets revision 1; an ID already used is refused with ErrConflict. A document ID already used in the
+// run's scope fails with an error wrapping ErrConflict that names the run which used it. Everything
+// is encoded before the transaction.
 func (s *Store) CreateRun(r status.Run, input []byte) (status.Run, error) {
-	id, err := idBytes("run id", r.ID)
+	nr, err := prepareRun(r, input)
 	if err != nil {
 		return status.Run{}, err
 	}
-	if r.Status != status.Queued {
-		return status.Run{}, fmt.Errorf("create run %s: %w: a new run must be queued, not %s", r.ID, errs.InvalidInput, r.Status)
-	}
-	r.Revision = 1
-	r.DeriveCreated()
-	record := encodeRun(&r, 0)
-	statusKey := runStatusKey(r.Status, id)
-	var attrs, docKey []byte
-	if len(r.Properties) > 0 || len(r.Metadata) > 0 {
-		attrs = encodeAttrs(r.Properties, r.Metadata)
-	}
-	scope := Scope{r.Group, r.UserID}.prefix()
-	if r.DocumentID != "" {
-		docKey = documentKey(Scope{r.Group, r.UserID}, r.DocumentID)
-	}
 	err = s.writer.do(func(t *Tx) error {
-		runs := t.tx.Bucket(bucketRuns)
-		if runs.Get(id) != nil {
-			return Reject(fmt.Errorf("create run %s: %w: the ID exists", r.ID, errs.Conflict))
-		}
-		if t.tx.Bucket(bucketPurges).Get(scope) != nil {
-			return Reject(fmt.Errorf("user %q of group %q: %w: being purged", r.UserID, r.Group, errs.Conflict))
-		}
-		if err := t.tx.Bucket(bucketRunScope).Put(append(bytes.Clone(scope), id...), nil); err != nil {
-			return err
-		}
-		if docKey != nil {
-			docs := t.tx.Bucket(bucketDocuments)
-			if prior := docs.Get(docKey); prior != nil {
-				return Reject(fmt.Errorf("document %q: %w: already added by run %s", r.DocumentID, errs.Conflict, uuidString(prior)))
-			}
-			if err := docs.Put(docKey, id); err != nil {
-				return err
-			}
-		}
-		if err := t.tx.Bucket(bucketInputs).Put(id, input); err != nil {
-			return err
-		}
-		if attrs != nil {
-			if err := t.tx.Bucket(bucketAttrs).Put(id, attrs); err != nil {
-				return err
-			}
-		}
-		if err := t.tx.Bucket(bucketRunStatus).Put(statusKey, nil); err != nil {
-			return err
+		if err := t.checkNewRun(nr, nil); err != nil {
+			return Reject(err)
 		}
 		// Nothing is published: no one can be waiting for a run whose ID Add has not returned yet.
-		return runs.Put(id, record)
+		return t.insertRun(nr)
 	})
 	if err != nil {
 		return status.Run{}, err
 	}
-	return r, nil
+	return nr.run, nil
+}
+
+// preparedRun is a new run encoded, ready to insert.
+type preparedRun struct {
+	run                          status.Run
+	id, record, statusKey, scope []byte
+	input, attrs, docKey         []byte
+}
+
+// prepareRun encodes the new run r with its input, before the transaction that inserts it.
+func prepareRun(r status.Run, input []byte) (*preparedRun, error) {
+	id, err := idBytes("run id", r.ID)
+	if err != nil {
+		return nil, err
+	}
+	if r.Status != status.Queued {
+		return nil, fmt.Errorf("create run %s: %w: a new run must be queued, not %s", r.ID, errs.InvalidInput, r.Status)
+	}
+	r.Revision = 1
+	r.DeriveCreated()
+	nr := &preparedRun{run: r, id: id, record: encodeRun(&r, 0), statusKey: runStatusKey(r.Status, id),
+		scope: Scope{r.Group, r.UserID}.prefix(), input: input}
+	if len(r.Properties) > 0 || len(r.Metadata) > 0 {
+		nr.attrs = encodeAttrs(r.Properties, r.Metadata)
+	}
+	if r.DocumentID != "" {
+		nr.docKey = documentKey(Scope{r.Group, r.UserID}, r.DocumentID)
+	}
+	return nr, nil
+}
+
+// checkNewRun says why nr cannot be inserted, if it cannot: its ID exists, its scope is being
+// purged, or its document ID is taken, in the file or by a run of claimed (document key -> run ID)
+// that the same transaction inserts first.
+func (t *Tx) checkNewRun(nr *preparedRun, claimed map[string][]byte) error {
+	r := &nr.run
+	if t.tx.Bucket(bucketRuns).Get(nr.id) != nil {
+		return fmt.Errorf("create run %s: %w: the ID exists", r.ID, errs.Conflict)
+	}
+	if t.tx.Bucket(bucketPurges).Get(nr.scope) != nil {
+		return fmt.Errorf("user %q of group %q: %w: being purged", r.UserID, r.Group, errs.Conflict)
+	}
+	if nr.docKey != nil {
+		prior := t.tx.Bucket(bucketDocuments).Get(nr.docKey)
+		if prior == nil {
+			prior = claimed[string(nr.docKey)]
+		}
+		if prior != nil {
+			return &ConflictError{DocumentID: r.DocumentID, RunID: uuidString(prior)}
+		}
+	}
+	return nil
+}
+
+// insertRun writes nr, which checkNewRun accepted.
+func (t *Tx) insertRun(nr *preparedRun) error {
+	if err := t.tx.Bucket(bucketRunScope).Put(append(bytes.Clone(nr.scope), nr.id...), nil); err != nil {
+		return err
+	}
+	if nr.docKey != nil {
+		if err := t.tx.Bucket(bucketDocuments).Put(nr.docKey, nr.id); err != nil {
+			return err
+		}
+	}
+	if err := t.tx.Bucket(bucketInputs).Put(nr.id, nr.input); err != nil {
+		return err
+	}
+	if nr.attrs != nil {
+		if err := t.tx.Bucket(bucketAttrs).Put(nr.id, nr.attrs); err != nil {
+			return err
+		}
+	}
+	if err := t.tx.Bucket(bucketRunStatus).Put(nr.statusKey, nil); err != nil {
+		return err
+	}
+	return t.tx.Bucket(bucketRuns).Put(nr.id, nr.record)
+}
+
+// ConflictError is the ErrConflict of an add whose document ID an earlier run added: RunID names it.
+type ConflictError struct {
+	DocumentID string
+	RunID      string
+}
+
+func (e *ConflictError) Error() string {
+	return fmt.Sprintf("document %q: %v: already added by run %s", e.DocumentID, errs.Conflict, e.RunID)
+}
+
+// Unwrap returns ErrConflict.
+func (e *ConflictError) Unwrap() error { return errs.Conflict }
+
+// DocumentRun returns the ID of the run that added the document ID in the scope, or "" if none did.
+func (s *Store) DocumentRun(sc Scope, documentID string) (string, error) {
+	var id string
+	err := s.view(func(tx *bolt.Tx) error {
+		if v := tx.Bucket(bucketDocuments).Get(documentKey(sc, documentID)); v != nil {
+			id = uuidString(v)
+		}
+		return nil
+	})
+	return id, err
 }
 
 // Run returns the stored run, or an error wrapping ErrNotFound (no such run) or ErrCorrupt (its

@@ -33,7 +33,8 @@ import (
 //	1  times as Unix nanoseconds; properties and metadata copied into every memory
 //	2  exact times; attributes shared per run; chunked checkpoints; large runs' operations in parts
 //	3  memories' vectors (bucket vectors) and the embedder that made them (meta "embedder")
-//	4  sources name a file, chunk and page (memory format 3); added files' bytes (bucket files)
+//	4  sources name a file, chunk and page (memory format 3); added files' bytes (bucket files);
+//	   batches of adds (bucket batches)
 const SchemaVersion = 4
 
 // DefaultLockTimeout is how long Open waits for another process to release the file.
@@ -119,6 +120,9 @@ func Open(path string, opts Options) (s *Store, err error) {
 	}
 	if !opts.ReadOnly {
 		s.writer = startWriter(s)
+		if err := s.dropOrphanFiles(); err != nil {
+			opts.Logger.Warn("mnemo: could not delete the bytes of files whose add did not finish", "err", err)
+		}
 	}
 	return s, nil
 }

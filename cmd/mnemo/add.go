@@ -18,6 +18,9 @@ func (c *cli) add(args []string) error {
 	doc := cmd.fs.String("doc", "", "document ID: an idempotency key (adding it again is a conflict)")
 	conv := cmd.fs.String("conversation", "", "JSON `FILE` of chat messages [{id, role, name, content, created_at}] (- for stdin)")
 	items := cmd.fs.String("items", "", "JSON `FILE` of pre-extracted items [{content, topic}] (- for stdin)")
+	file := cmd.fs.String("file", "", "add the `FILE` itself: text, Markdown, HTML, PDF, or a JSON/JSONL chat export")
+	batch := cmd.fs.String("batch", "", "add the adds of a JSONL `FILE`, one per line (- for stdin; see \"mnemo help batch\")")
+	failFast := cmd.fs.Bool("fail-fast", false, "with -batch: refuse the whole batch at its first bad line")
 	var expires expiry
 	cmd.fs.Var(&expires, "expires", "the memories expire then: a time (2026-12-31, RFC 3339) or a duration from now (90m, 12h, 30d)")
 	wait := cmd.fs.Bool("wait", false, "wait until the run ends, or parks in a buffer not yet due (in_buffer), and print it then")
@@ -27,10 +30,27 @@ func (c *cli) add(args []string) error {
 	if err := cmd.parse(args); err != nil {
 		return err
 	}
+	sources := 0
+	for _, given := range []bool{*conv != "", *items != "", *file != "", *batch != "", len(cmd.args) > 0} {
+		if given {
+			sources++
+		}
+	}
+	if sources > 1 {
+		return cmd.usagef("takes texts, -conversation, -items, -file or -batch, one of them")
+	}
+	opts := &mnemo.AddOptions{
+		UserID: *user, Group: *group, Properties: props.orNil(), DocumentID: *doc, Metadata: meta.orNil(),
+		ExpiresAt: expires.at(),
+	}
+	if *batch != "" {
+		return c.addBatch(*batch, opts, *failFast, *wait)
+	}
+	if *failFast {
+		return cmd.usagef("-fail-fast goes with -batch")
+	}
 	var in mnemo.Input
 	switch {
-	case *conv != "" && *items != "", (*conv != "" || *items != "") && len(cmd.args) > 0:
-		return cmd.usagef("takes texts, -conversation or -items, one of them")
 	case *conv != "":
 		var msgs []mnemo.Message
 		if err := c.readJSON(*conv, &msgs); err != nil {
@@ -43,20 +63,19 @@ func (c *cli) add(args []string) error {
 			return err
 		}
 		in = mnemo.PreExtracted(its...)
+	case *file != "":
+		in = mnemo.File(*file)
 	case len(cmd.args) > 0:
 		in = mnemo.Text(cmd.args...)
 	default:
-		return cmd.usagef("needs texts, -conversation FILE or -items FILE")
+		return cmd.usagef("needs texts, -conversation FILE, -items FILE, -file FILE or -batch FILE")
 	}
 	eng, err := c.open(true)
 	if err != nil {
 		return err
 	}
 	defer eng.Close()
-	run, err := eng.Memories.Add(c.ctx, in, &mnemo.AddOptions{
-		UserID: *user, Group: *group, Properties: props.orNil(), DocumentID: *doc, Metadata: meta.orNil(),
-		ExpiresAt: expires.at(),
-	})
+	run, err := eng.Memories.Add(c.ctx, in, opts)
 	if err != nil {
 		return c.explain(err)
 	}

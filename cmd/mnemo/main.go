@@ -2,7 +2,8 @@
 // lists memories, printing JSON.
 //
 //	mnemo quickstart [-buffered]          add a sample to a new file and show the result
-//	mnemo add [flags] TEXT...             add texts (or -conversation/-items FILE) and print the run
+//	mnemo add [flags] TEXT...             add texts (or -conversation/-items/-file FILE) and print the run
+//	mnemo add -batch FILE [-fail-fast]    add the adds of a JSONL file in batches and print them ("mnemo help batch")
 //	mnemo runs get RUN_ID                 print a run as it is now
 //	mnemo runs wait [-timeout D] RUN_ID   wait for a run to end and print it
 //	mnemo runs list [flags]               list runs
@@ -17,7 +18,7 @@
 //	mnemo buffers list [flags]            list the non-empty buffers of a buffered pipeline
 //	mnemo buffers flush [flags]           fire buffers now (-user, -group, -prop, or -all) [-wait]
 //	mnemo reindex                         re-embed every memory with the default embedder (a progress bar on a terminal)
-//	mnemo help [COMMAND]                  print the usage (as do -h and --help, after any command)
+//	mnemo help [COMMAND]                  print the usage (as do -h and --help, after any command); "help batch": the batch file
 //
 // The global flags may come before or after the command:
 //
@@ -86,7 +87,9 @@ const usage = `usage: mnemo [global flags] COMMAND [flags] [args]
 commands:
   quickstart [-buffered]  add a sample to a new file, wait, print the runs and memories
                           (-buffered: three texts through a count-3 buffer and a summary)
-  add [flags] [TEXT...]   add texts, or -conversation FILE / -items FILE (JSON; - for stdin)  [writes]
+  add [flags] [TEXT...]   add texts, or -conversation FILE / -items FILE (JSON; - for stdin),
+                          -file FILE (text, Markdown, HTML, PDF, chat export), or -batch FILE
+                          (JSONL, one add per line: see "mnemo help batch")  [writes]
   runs get RUN_ID         print a run as it is now                                            [reads]
   runs wait RUN_ID        wait until the run ends (its workers run here), then print it       [writes]
   runs list [flags]       list runs, oldest first                                             [reads]
@@ -176,6 +179,10 @@ func (c *cli) runCommand(name string, args []string) error {
 	case "reindex":
 		return c.reindex(args)
 	case "help":
+		if len(args) == 1 && args[0] == "batch" {
+			fmt.Fprint(c.stdout, batchHelp)
+			return errHelp
+		}
 		if len(args) > 0 { // "mnemo help runs get" is "mnemo runs get -h"
 			return c.runCommand(args[0], append(args[1:len(args):len(args)], "-h"))
 		}
