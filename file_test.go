@@ -96,7 +96,6 @@ func pdfOf(pages ...string) []byte {
 func TestAddFileFormats(t *testing.T) {
 	t.Parallel()
 	eng, _ := setup(t, nil)
-	ctx := ctxT(t)
 	chatgpt := `[{"title": "Trip", "id": "conv-1", "current_node": "n3", "mapping": {
 		"n1": {"id": "n1", "parent": null, "children": ["n2"], "message": null},
 		"n2": {"id": "n2", "parent": "n1", "children": ["n3"], "message": {"id": "m2", "author": {"role": "user"},

@@ -86,19 +86,20 @@ func TestMigrateSchema1(t *testing.T) {
 	}
 	eng.Close()
 
-	// The file now says schema 3, and every record is in the new format.
+	// The file now says schema 4, and every record is in the new format: runs in format 2, memories
+	// in format 3.
 	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
 	db.View(func(tx *bolt.Tx) error {
-		if v := tx.Bucket([]byte("meta")).Get([]byte("schema")); len(v) != 1 || v[0] != 3 {
+		if v := tx.Bucket([]byte("meta")).Get([]byte("schema")); len(v) != 1 || v[0] != 4 {
 			t.Errorf("schema after migration: %v", v)
 		}
-		for _, bucket := range []string{"runs", "memories"} {
+		for bucket, format := range map[string]byte{"runs": 2, "memories": 3} {
 			tx.Bucket([]byte(bucket)).ForEach(func(k, v []byte) error {
-				if v[0] != 2 {
+				if v[0] != format {
 					t.Errorf("%s record %x still in format %d", bucket, k, v[0])
 				}
 				return nil

@@ -2,8 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
-	"strings"
 	"time"
 
 	"github.com/mnemohq/mnemo"
@@ -36,4 +34,3 @@ func (c *cli) reindex(args []string) error {
 	defer eng.Close()
 	return c.print(map[string]any{"memories": total, "seconds": time.Since(start).Seconds()})
 }
-
