@@ -81,7 +81,7 @@ func (s *server) problemFor(r *http.Request, err error, fields fieldMapper) *Pro
 	case errors.Is(err, mnemo.ErrInvalidInput):
 		return problem(http.StatusUnprocessableEntity, err.Error())
 	case errors.Is(err, mnemo.ErrNotFound):
-		return problem(http.StatusNotFound, "not found")
+		return problem(http.StatusNotFound, err.Error())
 	case errors.Is(err, mnemo.ErrConflict):
 		return problem(http.StatusConflict, err.Error())
 	case errors.Is(err, mnemo.ErrReadOnly):
