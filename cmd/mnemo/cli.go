@@ -26,6 +26,7 @@ type cli struct {
 	readOnly    bool
 	trigger     buffer.Trigger // -buffer-count, -buffer-since-first, -buffer-since-last
 	summarize   string         // -summarize; "" is defaultSummaryTopic
+	serverURL   string         // -server, $MNEMO_SERVER: run against "mnemo serve" (remote.go)
 }
 
 // defaultSummaryTopic is the topic of a buffered pipeline's summary when -summarize names none.
@@ -50,6 +51,7 @@ func newCLI(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer) *cli
 		"buffered pipeline: fire a scope's buffer when no item has come for this long")
 	c.global.fs.StringVar(&c.summarize, "summarize", "",
 		"buffered pipeline: the `TOPIC` of the summary kept per scope (default \""+defaultSummaryTopic+"\")")
+	c.registerRemote()
 	return c
 }
 

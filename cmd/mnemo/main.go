@@ -18,6 +18,7 @@
 //	mnemo buffers list [flags]            list the non-empty buffers of a buffered pipeline
 //	mnemo buffers flush [flags]           fire buffers now (-user, -group, -prop, or -all) [-wait]
 //	mnemo reindex                         re-embed every memory with the default embedder (a progress bar on a terminal)
+//	mnemo serve [-addr A] [-api-key K]    serve Engram's REST API over the file until SIGINT/SIGTERM (see package server)
 //	mnemo help [COMMAND]                  print the usage (as do -h and --help, after any command); "help batch": the batch file
 //
 // The global flags may come before or after the command:
@@ -29,6 +30,14 @@
 //	                  a buffered pipeline: each scope's facts wait in a buffer until N of them, D after
 //	                  the first, or D after the last, whichever comes first
 //	-summarize TOPIC  the topic of the summary a buffered pipeline keeps per scope (default "summary")
+//	-server URL       run add (texts), get, delete, list, search, runs get and runs wait through "mnemo serve"
+//	                  at URL ($MNEMO_SERVER), with the key $MNEMO_API_KEY; they print the server's Engram shapes
+//
+// mnemo serve listens on -addr (default 127.0.0.1:8080) and needs a key: -api-key (repeatable),
+// -api-key-file (one a line) or $MNEMO_API_KEYS (comma-separated); -no-auth serves without one, on a
+// loopback address only. It prints the address it listens on to stderr, logs each request there, and
+// on SIGINT or SIGTERM stops accepting, lets requests under way finish (-shutdown-timeout) and closes
+// the file: runs still in flight resume at the next start.
 //
 // Without a -buffer-* flag the pipeline is the engine's default, extract -> transform -> commit. With
 // one it is extract -> transform -> commit -> buffer -> summarize(TOPIC) -> commit: each run commits
@@ -102,6 +111,7 @@ commands:
   purge -user U [-group G]  erase everything of one user in a group, for good                 [writes]
   buffers list [flags]    list the non-empty buffers: scope, items, runs, when they fire      [reads]
   buffers flush [flags]   fire the buffers of -user/-group/-prop, or -all, now [-wait]        [writes]
+  serve [flags]           serve Engram's REST API over the file: -addr, -api-key, -no-auth   [writes]
   help [COMMAND]          print this, or a command's flags (as does "mnemo COMMAND -h")
 
 global flags, before or after the command:
@@ -113,6 +123,8 @@ global flags, before or after the command:
   -buffer-since-first D     or D after its first item,
   -buffer-since-last D      or when no item has come for D, whichever comes first
   -summarize TOPIC        the topic of a buffered pipeline's summary (default "summary")
+  -server URL             run add, get, delete, list, search, runs get/wait through "mnemo serve"
+                          at URL (default $MNEMO_SERVER; key $MNEMO_API_KEY)
 
 Without -buffer-* flags the pipeline is extract -> transform -> commit. With them it is
 extract -> transform -> commit -> buffer -> summarize -> commit: runs park (in_buffer) until their
@@ -153,6 +165,9 @@ func (c *cli) dispatch(args []string) error {
 
 // runCommand runs the command name with the arguments that follow it.
 func (c *cli) runCommand(name string, args []string) error {
+	if name != "help" && c.wantsRemote(args) { // -server: through "mnemo serve" (remote.go)
+		return c.runRemote(name, args)
+	}
 	switch name {
 	case "quickstart":
 		return c.quickstart(args)
@@ -178,6 +193,8 @@ func (c *cli) runCommand(name string, args []string) error {
 		return c.search(args)
 	case "reindex":
 		return c.reindex(args)
+	case "serve":
+		return c.serve(args)
 	case "help":
 		if len(args) == 1 && args[0] == "batch" {
 			fmt.Fprint(c.stdout, batchHelp)
