@@ -22,3 +22,5 @@ func BenchmarkTexts(b *testing.B)         { bench.Texts(b) }
 func BenchmarkLatency(b *testing.B)       { bench.Latency(b) }
 func BenchmarkBuffers(b *testing.B)       { bench.Buffers(b) }
 func BenchmarkReconcile(b *testing.B)     { bench.Reconcile(b) }
+
+func BenchmarkFile(b *testing.B) { bench.File(b) }
