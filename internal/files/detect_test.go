@@ -14,7 +14,7 @@ func TestDetect(t *testing.T) {
 	chatgpt := `[{"title":"Trip","create_time":1712345678.5,"mapping":{}}]`
 	tests := []struct {
 		name, file, head string
-		want              files.Format
+		want             files.Format
 	}{
 		{"plain text", "notes", "Just some words.\n\nAnother paragraph.", files.Text},
 		{"markdown by extension", "notes.md", "Just some words.", files.Markdown},

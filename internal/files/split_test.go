@@ -307,6 +307,8 @@ func TestSplitMalformed(t *testing.T) {
 		{"chat not chat", files.Chat, `{"name":"x"}`, "not a chat export"},
 		{"jsonl syntax", files.ChatJSONL, "{\"role\":\"user\",\"content\":\"a\"}\n{oops}\n", "line 2"},
 		{"pdf truncated", files.PDF, string(minimalPDF("Hello")[:300]), "PDF"},
+		{"pdf cyclic page tree", files.PDF, strings.Replace(string(minimalPDF("x")), "/Kids [4 0 R]", "/Kids [2 0 R]", 1), "page tree"},
+		{"pdf cyclic parent", files.PDF, strings.Replace(string(minimalPDF("x")), "/Parent 2 0 R", "/Parent 4 0 R", 1), "page 1"},
 		{"pdf garbage", files.PDF, "%PDF-1.4\nnothing here\n%%EOF\n", "PDF"},
 	}
 	for _, tt := range tests {
