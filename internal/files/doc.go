@@ -6,7 +6,7 @@
 // Detect looks at the first SniffSize bytes and the file's name:
 //
 //   - PDF: %PDF- at the start, whatever the name. Its text layer is read page by page with
-//     github.com/ledongthuc/pdf; each chunk's Page is the page it starts on. A PDF without text
+//     github.com/ledongthuc/pdf; each chunk holds text of one page, its Page. A PDF without text
 //     (scanned images) yields no chunk and no error. An encrypted PDF that needs a password, or one
 //     the library cannot read, is an InvalidInput error.
 //   - Chat: JSON shaped like a chat export: an array of messages ({"role", "content", "name", "id",

@@ -18,7 +18,8 @@ const (
 	pdfBytesPerNode = 16
 )
 
-// splitPDF cuts a PDF's text into chunks, page by page, with github.com/ledongthuc/pdf. A page's
+// splitPDF cuts a PDF's text into chunks, page by page, with github.com/ledongthuc/pdf: a page's
+// paragraphs accumulate into chunks as a text's do, and a page's end ends its last chunk. A page's
 // text is laid out from the positions of its glyphs: a wide vertical gap ends a paragraph.
 func splitPDF(r io.ReaderAt, size int64, c *chunker) error {
 	rd, err := openPDF(r, size)
@@ -50,7 +51,8 @@ func splitPDF(r io.ReaderAt, size int64, c *chunker) error {
 				return err
 			}
 		}
-		return nil
+		// A chunk never spans pages, so that the page its memories name is theirs.
+		return c.flush()
 	})
 	if err != nil {
 		return err

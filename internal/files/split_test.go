@@ -329,14 +329,14 @@ func TestSplitPDF(t *testing.T) {
 		t.Fatalf("Detect = %q, %v", f, err)
 	}
 	got := split(t, files.PDF, string(data))
-	want := []files.Chunk{{Index: 0, Text: "Hello page one\n\nHello page two", Page: 1}}
+	want := []files.Chunk{{Index: 0, Text: "Hello page one", Page: 1}, {Index: 1, Text: "Hello page two", Page: 2}}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("got %#v\nwant %#v", got, want)
 	}
-	// A chunk starts on the page of its first paragraph.
-	long := strings.Repeat("word ", 380) // 1,900 bytes: two pages do not fit one chunk
+	// A chunk never spans pages, however short: the page its memories name is theirs.
+	long := strings.Repeat("word ", 380)
 	got = split(t, files.PDF, string(minimalPDF(long, long, "end")))
-	if len(got) != 2 || got[0].Page != 1 || got[1].Page != 2 || !strings.HasSuffix(got[1].Text, "end") {
+	if len(got) != 3 || got[0].Page != 1 || got[1].Page != 2 || got[2].Page != 3 || got[2].Text != "end" {
 		t.Fatalf("pages: %d chunks %+v", len(got), pagesOf(got))
 	}
 	// PDF 2.0 headers are read too; a PDF without text yields nothing.
