@@ -116,8 +116,14 @@ func (h *heapSampler) end() (peak, live uint64) {
 	return h.peak, h.live
 }
 
+// FileOptions are the engine's options in the File benchmark: nil, the defaults.
+var FileOptions *mnemo.Options
+
 // RunFile runs one round of the File benchmark.
-func RunFile(ctx context.Context) (FileRound, error) {
+func RunFile(ctx context.Context) (FileRound, error) { return RunFileSized(ctx, FileBytes) }
+
+// RunFileSized runs one round of the File benchmark on a file of about size bytes.
+func RunFileSized(ctx context.Context, size int) (FileRound, error) {
 	ctx, cancel := context.WithTimeout(ctx, runDeadline)
 	defer cancel()
 	dir, err := os.MkdirTemp("", "mnemo-bench-file-*")
@@ -126,7 +132,7 @@ func RunFile(ctx context.Context) (FileRound, error) {
 	}
 	defer os.RemoveAll(dir)
 	doc := filepath.Join(dir, "notes.md")
-	if err := WriteMarkdown(doc, FileBytes); err != nil {
+	if err := WriteMarkdown(doc, size); err != nil {
 		return FileRound{}, err
 	}
 	fi, err := os.Stat(doc)
@@ -135,7 +141,7 @@ func RunFile(ctx context.Context) (FileRound, error) {
 	}
 	r := FileRound{Bytes: int(fi.Size())}
 	path := filepath.Join(dir, "file.db")
-	eng, err := mnemo.Open(path, nil)
+	eng, err := mnemo.Open(path, FileOptions)
 	if err != nil {
 		return r, err
 	}
