@@ -5,8 +5,6 @@ import (
 	"maps"
 	"os"
 
-	"github.com/google/uuid"
-
 	"github.com/mnemohq/mnemo/pipeline"
 	"github.com/mnemohq/mnemo/store"
 )
@@ -44,7 +42,7 @@ func (e *Engine) prepareAdd(in Input, opts *AddOptions) (*pendingAdd, error) {
 	if err := checkSize(&p, &o); err != nil {
 		return nil, err
 	}
-	id, err := uuid.NewV7()
+	id, err := e.ids.New()
 	if err != nil {
 		return nil, fmt.Errorf("add: new run id: %w", err)
 	}

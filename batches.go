@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/mnemohq/mnemo/store"
 )
 
@@ -159,7 +157,7 @@ func (s *MemoryService) AddBatch(ctx context.Context, reqs []AddRequest, opts *B
 		items[i].RunID = a.run.ID
 		runs = append(runs, store.NewRun{Run: a.run, Input: data})
 	}
-	id, err := uuid.NewV7()
+	id, err := e.ids.New()
 	if err != nil {
 		dropAll()
 		return nil, fmt.Errorf("add batch: new batch id: %w", err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"runtime"
 	"sync"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/mnemohq/mnemo/clock"
+	"github.com/mnemohq/mnemo/internal/ids"
 	"github.com/mnemohq/mnemo/pipeline"
 	"github.com/mnemohq/mnemo/pipeline/rules"
 	"github.com/mnemohq/mnemo/status"
@@ -74,6 +76,10 @@ type Options struct {
 	ReindexProgress func(done, total int)
 	// Clock supplies every timestamp and times every backoff; tests pass a clock.Fake.
 	Clock Clock
+	// Random is the source of the random bits of run and batch IDs (version-7 UUIDs whose time is
+	// Clock's); crypto/rand when nil. With a seeded source and a clock.Fake, a program gets the same
+	// IDs every time it runs (package mnemotest does this). It need not be safe for concurrent use.
+	Random io.Reader
 	// Logger receives diagnostics: retries (Warn), failed runs, panicking steps and damaged records
 	// (Error), resumed runs (Info).
 	Logger *slog.Logger
@@ -111,6 +117,7 @@ type Engine struct {
 	vectorsErr error // why vector search cannot run on a read-only engine (see checkEmbedder)
 	hub        *status.Hub
 	exec       *pipeline.Executor
+	ids        *ids.Generator
 	closed     atomic.Bool
 
 	closeOnce sync.Once
@@ -142,7 +149,7 @@ func Open(path string, opts *Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{opts: o, store: st, hub: hub}
+	e := &Engine{opts: o, store: st, hub: hub, ids: ids.New(o.Clock.Now, o.Random)}
 	if err := e.checkEmbedder(); err != nil {
 		st.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)

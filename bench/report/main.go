@@ -9,8 +9,9 @@
 //
 // The scenarios are get (Runs.Get vs raw View+Get), add (Add vs raw one-put-per-Update),
 // conversations, texts, latency, buffers, reconcile (the transform step's cost per fact as one
-// scope grows to 100,000 memories) and search (Search's latency per mode at 1k, 10k and 100k
-// memories, beside a scan of the scope); see bench/README.md. Progress goes to stderr.
+// scope grows to 100,000 memories), search (Search's latency per mode at 1k, 10k and 100k
+// memories, beside a scan of the scope) and file (a 50 MB Markdown file through mnemo.File, at most
+// 3 rounds: each takes minutes); see bench/README.md. Progress goes to stderr.
 //
 // Shared and virtual machines are noisy: one run of a benchmark can be twice as slow as the next.
 // So each benchmark and its baseline run in alternation for several rounds (the end-to-end ones
@@ -34,7 +35,7 @@ import (
 )
 
 // scenarios are the names -only accepts, in the order they run.
-var scenarios = []string{"get", "add", "conversations", "texts", "latency", "buffers", "reconcile", "search"}
+var scenarios = []string{"get", "add", "conversations", "texts", "latency", "buffers", "reconcile", "search", "file"}
 
 func main() {
 	rounds := flag.Int("rounds", 5, "rounds of each benchmark and its baseline")
@@ -71,6 +72,7 @@ func main() {
 	var bufs []bench.BuffersRound
 	var recs []bench.ReconcileRound
 	var searches []bench.SearchRound
+	var fileRounds []bench.FileRound
 	var err error
 	if on("conversations") {
 		if convs, err = runRounds(ctx, "conversations", *rounds, bench.RunConversations, endToEndLine); err != nil {
@@ -102,6 +104,11 @@ func main() {
 			fatal(err)
 		}
 	}
+	if on("file") {
+		if fileRounds, err = runRounds(ctx, "file", min(*rounds, 3), bench.RunFile, fileRoundLine); err != nil {
+			fatal(err)
+		}
+	}
 	took := time.Since(began)
 
 	fmt.Printf("## Benchmark report, %s\n\n", time.Now().UTC().Format("2006-01-02"))
@@ -128,6 +135,9 @@ func main() {
 	}
 	if searches != nil {
 		missed += printSearch(searches)
+	}
+	if fileRounds != nil {
+		missed += printFile(fileRounds)
 	}
 	if missed > 0 {
 		fmt.Printf("**%d target(s) missed.**\n", missed)
