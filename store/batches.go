@@ -112,7 +112,7 @@ func (s *Store) CreateBatch(id string, createdAt time.Time, items []BatchItem, r
 				if failFast {
 					return Reject(fmt.Errorf("items[%d]: %w", i, err))
 				}
-				out[i] = BatchItem{Code: CodeOf(err), Error: err.Error()}
+				out[i] = BatchItem{Code: CodeOf(err), Error: fmt.Sprintf("items[%d]: %v", i, err)}
 				continue
 			}
 			if p.docKey != nil {
