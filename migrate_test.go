@@ -4,12 +4,15 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/mnemohq/mnemo"
+	"github.com/mnemohq/mnemo/buffer"
+	"github.com/mnemohq/mnemo/pipeline"
 )
 
 // The runs of testdata/schema1.db (see testdata/README.md).
@@ -107,4 +110,51 @@ func TestMigrateSchema1(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// TestMigrateSchema3 opens a file written by the schema-3 code: its memories read as they were, the
+// run it left running completes, and the runs parked in its buffer (items in the old encoding)
+// resume when the buffer is flushed, folding their facts into a summary.
+func TestMigrateSchema3(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile(filepath.Join("testdata", "schema3.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "old.db")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	pipe := pipeline.New(pipeline.Extract(), pipeline.Transform(), pipeline.Commit(),
+		pipeline.Buffer(buffer.Trigger{Count: 100}), pipeline.Summarize("summary"), pipeline.Commit())
+	eng := open(t, path, &mnemo.Options{Pipeline: pipe})
+	ctx := ctxT(t)
+	if got := contents(t, eng, &mnemo.ListOptions{UserID: "u"}); fmt.Sprint(got) != "[Alice prefers green tea. Bob plays chess on Sundays. Carol owns a red bike.]" {
+		t.Fatalf("u's memories %q", got)
+	}
+	done, err := eng.Runs.WaitFor(ctx, "01a212bf-cc5e-7499-bd19-848c11b96a38", mnemo.InBuffer)
+	if err != nil {
+		t.Fatalf("the interrupted run: %+v, %v", done, err)
+	}
+	vm := contents(t, eng, &mnemo.ListOptions{UserID: "v"})
+	if len(vm) != 1 || !strings.Contains(vm[0], "Porto") {
+		t.Fatalf("v's memories %q", vm)
+	}
+	n, err := eng.Buffers.Flush(ctx, &mnemo.FlushOptions{UserID: "u"})
+	if err != nil || n != 3 {
+		t.Fatalf("flush: %d, %v", n, err)
+	}
+	page, err := eng.Runs.List(ctx, &mnemo.RunListOptions{UserID: "u"})
+	if err != nil || len(page.Runs) != 3 {
+		t.Fatalf("u's runs: %+v, %v", page, err)
+	}
+	for _, r := range page.Runs {
+		if r := wait(t, eng, r.ID); r.Status != mnemo.Completed {
+			t.Fatalf("parked run %+v", r)
+		}
+	}
+	summary := contents(t, eng, &mnemo.ListOptions{UserID: "u", Topics: []string{"summary"}})
+	if len(summary) != 1 || !strings.Contains(summary[0], "chess") || !strings.Contains(summary[0], "bike") {
+		t.Fatalf("summary %q", summary)
+	}
 }
