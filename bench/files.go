@@ -31,10 +31,14 @@ type FileRound struct {
 	// completed.
 	Accepted, Wall time.Duration
 	// PeakHeap is the most heap in use (live and unswept objects: runtime/metrics
-	// /memory/classes/heap/objects:bytes) seen while the file was ingested, sampled every few
-	// milliseconds; PeakLive, the most live heap a collection left (/gc/heap/live:bytes); Before, the
-	// heap in use with the engine open, before the Add.
-	PeakHeap, PeakLive, Before uint64
+	// /memory/classes/heap/objects:bytes) seen from the Add until the run completed, sampled every
+	// 2 ms; PeakLive, the most live heap a collection left (/gc/heap/live:bytes). IngestHeap and
+	// IngestLive are the same peaks with the run's last EndWindow left out: then the run's last
+	// commit reads back, publishes and returns its hundreds of thousands of operations (a Run lists
+	// every memory it created), which is not the file's ingestion. RunHeap is the live heap that the
+	// completed Run, as Wait returned it, holds. Before is the heap in use with the engine open,
+	// before the Add.
+	PeakHeap, PeakLive, IngestHeap, IngestLive, RunHeap, Before uint64
 	// FileFigures describe the finished file and the replay baseline.
 	FileFigures
 }
@@ -81,16 +85,19 @@ func WriteMarkdown(path string, size int) error {
 	return f.Close()
 }
 
-// heapSampler records the peaks of the heap while it runs.
+// EndWindow is the end of a File round that its Ingest peaks leave out (see FileRound).
+const EndWindow = 2 * time.Second
+
+// heapSampler records the peaks of the heap while it runs, per tenth of a second.
 type heapSampler struct {
-	stop chan struct{}
-	done chan struct{}
-	peak uint64
-	live uint64
+	stop  chan struct{}
+	done  chan struct{}
+	start time.Time
+	peaks [][2]uint64 // per tenth of a second: heap objects, live heap
 }
 
 func sampleHeap() *heapSampler {
-	h := &heapSampler{stop: make(chan struct{}), done: make(chan struct{})}
+	h := &heapSampler{stop: make(chan struct{}), done: make(chan struct{}), start: time.Now(), peaks: make([][2]uint64, 0, 1<<16)}
 	go func() {
 		defer close(h.done)
 		s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}, {Name: "/gc/heap/live:bytes"}}
@@ -98,8 +105,12 @@ func sampleHeap() *heapSampler {
 		defer tick.Stop()
 		for {
 			metrics.Read(s)
-			h.peak = max(h.peak, s[0].Value.Uint64())
-			h.live = max(h.live, s[1].Value.Uint64())
+			slot := int(time.Since(h.start) / (100 * time.Millisecond))
+			for len(h.peaks) <= slot {
+				h.peaks = append(h.peaks, [2]uint64{})
+			}
+			p := &h.peaks[slot]
+			p[0], p[1] = max(p[0], s[0].Value.Uint64()), max(p[1], s[1].Value.Uint64())
 			select {
 			case <-h.stop:
 				return
@@ -110,10 +121,18 @@ func sampleHeap() *heapSampler {
 	return h
 }
 
-func (h *heapSampler) end() (peak, live uint64) {
+// end stops the sampler and returns the peaks over all its time and over all but its last tail.
+func (h *heapSampler) end(tail time.Duration) (peak, live, ingestPeak, ingestLive uint64) {
 	close(h.stop)
 	<-h.done
-	return h.peak, h.live
+	cut := len(h.peaks) - int(tail/(100*time.Millisecond))
+	for i, p := range h.peaks {
+		peak, live = max(peak, p[0]), max(live, p[1])
+		if i < cut {
+			ingestPeak, ingestLive = max(ingestPeak, p[0]), max(ingestLive, p[1])
+		}
+	}
+	return peak, live, ingestPeak, ingestLive
 }
 
 // FileOptions are the engine's options in the File benchmark: nil, the defaults.
@@ -155,13 +174,13 @@ func RunFileSized(ctx context.Context, size int) (FileRound, error) {
 	start := time.Now()
 	run, err := eng.Memories.Add(ctx, mnemo.File(doc), &mnemo.AddOptions{UserID: "reader"})
 	if err != nil {
-		heap.end()
+		heap.end(0)
 		return r, fmt.Errorf("file: add: %w", err)
 	}
 	r.Accepted = time.Since(start)
 	done, err := eng.Runs.Wait(ctx, run.ID)
 	r.Wall = time.Since(start)
-	r.PeakHeap, r.PeakLive = heap.end()
+	r.PeakHeap, r.PeakLive, r.IngestHeap, r.IngestLive = heap.end(EndWindow)
 	if err != nil {
 		return r, fmt.Errorf("file: wait: %w", err)
 	}
@@ -169,6 +188,13 @@ func RunFileSized(ctx context.Context, size int) (FileRound, error) {
 		return r, fmt.Errorf("file: run ended %s: %s", done.Status, done.Error)
 	}
 	r.Memories = done.MemoriesCreated
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	with := ms.HeapAlloc
+	done = nil
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	r.RunHeap = with - min(with, ms.HeapAlloc)
 	if err := eng.Close(); err != nil {
 		return r, fmt.Errorf("file: close: %w", err)
 	}
@@ -189,5 +215,6 @@ func File(b *testing.B) {
 	b.ReportMetric(last.MBPerSecond(), "MB/s")
 	b.ReportMetric(last.MemoriesPerSecond(), "memories/s")
 	b.ReportMetric(float64(last.PeakHeap)/(1<<20), "peak-heap-MiB")
+	b.ReportMetric(float64(last.IngestHeap)/(1<<20), "ingest-heap-MiB")
 	b.ReportMetric(last.Ratio(), "x-replay")
 }

@@ -9,9 +9,10 @@ import (
 
 // fileRoundLine summarises a round of the File benchmark.
 func fileRoundLine(r bench.FileRound) string {
-	return fmt.Sprintf("%s memories in %v (%.2f MB/s, %.0f memories/s), peak heap %s (live %s), replay %v (%.1fx)",
+	return fmt.Sprintf("%s memories in %v (%.2f MB/s, %.0f memories/s), peak heap %s (live %s), ingesting %s (live %s), the run %s, replay %v (%.1fx)",
 		count(float64(r.Memories)), r.Wall.Round(time.Millisecond), r.MBPerSecond(), r.MemoriesPerSecond(),
-		mib(float64(r.PeakHeap)), mib(float64(r.PeakLive)), r.Replay.Round(time.Millisecond), r.Ratio())
+		mib(float64(r.PeakHeap)), mib(float64(r.PeakLive)), mib(float64(r.IngestHeap)), mib(float64(r.IngestLive)),
+		mib(float64(r.RunHeap)), r.Replay.Round(time.Millisecond), r.Ratio())
 }
 
 func printFile(rs []bench.FileRound) int {
@@ -26,13 +27,18 @@ func printFile(rs []bench.FileRound) int {
 		{"MiB/s of the file", collect(rs, F.MBPerSecond), func(v float64) string { return fmt.Sprintf("%.2f", v) }},
 		{"memories created", collect(rs, func(r F) float64 { return float64(r.Memories) }), count},
 		{"memories/s", collect(rs, F.MemoriesPerSecond), count},
-		{"peak heap in use (objects, live and unswept)", collect(rs, func(r F) float64 { return float64(r.PeakHeap) }), mib},
-		{"peak live heap (after a collection)", collect(rs, func(r F) float64 { return float64(r.PeakLive) }), mib},
+		{"peak heap in use (objects, live and unswept), `Add` to completed", collect(rs, func(r F) float64 { return float64(r.PeakHeap) }), mib},
+		{"peak live heap (after a collection), `Add` to completed", collect(rs, func(r F) float64 { return float64(r.PeakLive) }), mib},
+		{"peak heap in use while ingesting (the last 2 s, the completed run's record, left out)", collect(rs, func(r F) float64 { return float64(r.IngestHeap) }), mib},
+		{"peak live heap while ingesting", collect(rs, func(r F) float64 { return float64(r.IngestLive) }), mib},
+		{"live heap of the completed `Run` that `Wait` returned (every operation)", collect(rs, func(r F) float64 { return float64(r.RunHeap) }), mib},
 		{"baseline: replay of the finished file into raw bbolt", collect(rs, secs(func(r F) time.Duration { return r.Replay })), seconds},
 		{"ratio: `Add` to completed / replay's time (per round)", collect(rs, F.Ratio), times},
 	})
 	peak := median(collect(rs, func(r F) float64 { return float64(r.PeakHeap) }))
+	ingest := median(collect(rs, func(r F) float64 { return float64(r.IngestHeap) }))
 	return printTargets([]target{
-		{fmt.Sprintf("heap under %s while the file is ingested (median of the peaks)", mib(bench.FileHeapTarget)), mib(peak), peak < bench.FileHeapTarget},
+		{fmt.Sprintf("heap under %s while the file is ingested (median of the peaks, heap in use)", mib(bench.FileHeapTarget)), mib(ingest), ingest < bench.FileHeapTarget},
+		{fmt.Sprintf("heap under %s from `Add` to the completed run returned by `Wait`", mib(bench.FileHeapTarget)), mib(peak), peak < bench.FileHeapTarget},
 	})
 }
