@@ -9,17 +9,16 @@ import (
 	"github.com/mnemohq/mnemo/store"
 )
 
-// pendingAdd is an add checked and ready to record: its run, its input, and for a file, the file
-// open and detected, whose bytes stage stores.
+// pendingAdd is an add checked and ready to record: its run and its input (for a file, checked and
+// its format detected; stage stores its bytes).
 type pendingAdd struct {
 	run     Run
 	payload pipeline.Payload
-	file    *os.File
 	staged  bool
 }
 
 // prepareAdd checks an add's input and options and makes its run, queued, with a new ID. Nothing is
-// stored. The caller must close it.
+// stored.
 func (e *Engine) prepareAdd(in Input, opts *AddOptions) (*pendingAdd, error) {
 	if in == nil {
 		return nil, invalid("input", "nil")
@@ -48,7 +47,9 @@ func (e *Engine) prepareAdd(in Input, opts *AddOptions) (*pendingAdd, error) {
 	}
 	a := &pendingAdd{payload: p}
 	if p.Type == InputFile {
-		if a.file, err = openFile(p.File); err != nil {
+		// Checked (and its format detected) now, read by stage: a batch of many files does not
+		// hold them all open.
+		if err := checkFile(p.File); err != nil {
 			return nil, err
 		}
 	}
@@ -66,7 +67,7 @@ func (e *Engine) prepareAdd(in Input, opts *AddOptions) (*pendingAdd, error) {
 // have nothing to stage. A document ID already added is refused first, so that a large file is not
 // copied for nothing (the run's creation checks again, atomically).
 func (e *Engine) stage(a *pendingAdd) error {
-	if a.file == nil {
+	if a.payload.Type != InputFile {
 		return nil
 	}
 	if a.run.DocumentID != "" {
@@ -78,7 +79,12 @@ func (e *Engine) stage(a *pendingAdd) error {
 			return &store.ConflictError{DocumentID: a.run.DocumentID, RunID: prior}
 		}
 	}
-	staged, err := e.store.StageFile(a.run.ID, a.file, MaxFileBytes)
+	f, err := os.Open(a.payload.File.Path)
+	if err != nil {
+		return invalid("file", "%s: %v", a.payload.File.Path, err)
+	}
+	defer f.Close()
+	staged, err := e.store.StageFile(a.run.ID, f, MaxFileBytes)
 	if err != nil {
 		return fmt.Errorf("file %s: %w", a.payload.File.Path, err)
 	}
@@ -98,12 +104,5 @@ func (a *pendingAdd) drop(e *Engine) {
 		if err := e.store.DropFile(a.run.ID); err != nil {
 			e.opts.Logger.Warn("mnemo: could not delete the bytes of a file not added; the next Open will", "run", a.run.ID, "err", err)
 		}
-	}
-}
-
-// close releases the add's file, if it has one.
-func (a *pendingAdd) close() {
-	if a.file != nil {
-		a.file.Close()
 	}
 }

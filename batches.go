@@ -95,13 +95,6 @@ func (s *MemoryService) AddBatch(ctx context.Context, reqs []AddRequest, opts *B
 		return nil, invalid("items", "%d exceed the limit of %d", len(reqs), MaxBatchItems)
 	}
 	adds := make([]*pendingAdd, len(reqs))
-	defer func() {
-		for _, a := range adds {
-			if a != nil {
-				a.close()
-			}
-		}
-	}()
 	dropAll := func() {
 		for _, a := range adds {
 			if a != nil {
@@ -142,7 +135,6 @@ func (s *MemoryService) AddBatch(ctx context.Context, reqs []AddRequest, opts *B
 				dropAll()
 				return nil, fmt.Errorf("add batch: items[%d]: %w", i, err)
 			}
-			a.close()
 			if err := refuse(i, err); err != nil {
 				dropAll()
 				return nil, err

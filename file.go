@@ -41,49 +41,40 @@ func (f fileInput) payload() pipeline.Payload {
 	return pipeline.Payload{Type: InputFile, File: &pipeline.FileRef{Path: path}}
 }
 
-// openFile opens the file of ref for an add, checks it, and records its format in ref. The file is
-// returned positioned at its start.
-func openFile(ref *pipeline.FileRef) (*os.File, error) {
+// checkFile checks the file of ref for an add (a readable regular file, neither empty nor over the
+// limit, of a format it reads) and records its format in ref.
+func checkFile(ref *pipeline.FileRef) error {
 	f, err := os.Open(ref.Path)
 	if err != nil {
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
 			err = pe.Err
 		}
-		return nil, invalid("file", "%s: %v", ref.Path, err)
+		return invalid("file", "%s: %v", ref.Path, err)
 	}
-	ok := false
-	defer func() {
-		if !ok {
-			f.Close()
-		}
-	}()
+	defer f.Close()
 	st, err := f.Stat()
 	switch {
 	case err != nil:
-		return nil, invalid("file", "%s: %v", ref.Path, err)
+		return invalid("file", "%s: %v", ref.Path, err)
 	case st.IsDir():
-		return nil, invalid("file", "%s is a directory", ref.Path)
+		return invalid("file", "%s is a directory", ref.Path)
 	case !st.Mode().IsRegular():
-		return nil, invalid("file", "%s is not a regular file", ref.Path)
+		return invalid("file", "%s is not a regular file", ref.Path)
 	case st.Size() == 0:
-		return nil, invalid("file", "%s is empty", ref.Path)
+		return invalid("file", "%s is empty", ref.Path)
 	case st.Size() > MaxFileBytes:
-		return nil, invalid("file", "%s is %d bytes, over the limit of %d", ref.Path, st.Size(), MaxFileBytes)
+		return invalid("file", "%s is %d bytes, over the limit of %d", ref.Path, st.Size(), MaxFileBytes)
 	}
 	head := make([]byte, files.SniffSize)
 	n, err := io.ReadFull(f, head)
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
-		return nil, invalid("file", "%s: %v", ref.Path, err)
+		return invalid("file", "%s: %v", ref.Path, err)
 	}
 	format, err := files.Detect(head[:n], ref.Path)
 	if err != nil {
-		return nil, fmt.Errorf("file %s: %w", ref.Path, err)
-	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return nil, invalid("file", "%s: %v", ref.Path, err)
+		return fmt.Errorf("file %s: %w", ref.Path, err)
 	}
 	ref.Format = string(format)
-	ok = true
-	return f, nil
+	return nil
 }

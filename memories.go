@@ -77,7 +77,6 @@ func (s *MemoryService) Add(ctx context.Context, in Input, opts *AddOptions) (*R
 	if err != nil {
 		return nil, err
 	}
-	defer a.close()
 	if err := e.stage(a); err != nil {
 		return nil, fmt.Errorf("add: %w", err)
 	}

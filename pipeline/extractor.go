@@ -29,6 +29,9 @@ type ExtractRequest struct {
 	Text string
 	// Messages is the whole conversation of a conversation input, so that an extractor sees context.
 	Messages []memory.Message
+	// Heading is, for a chunk of a file, the heading it sits under (Markdown, HTML): context for
+	// an extractor that can use it (a model), not content to extract from. Empty otherwise.
+	Heading string
 }
 
 // Cheap is implemented by an Extractor whose extraction costs little to repeat: no model call, no

@@ -287,14 +287,10 @@ func (d *driver) extractChunk(r *status.Run, ref *FileRef, ch *files.Chunk, w *f
 	return nil
 }
 
-// chunkRequest is the extraction request of a file's chunk: its text, or its messages.
+// chunkRequest is the extraction request of a file's chunk: its text, or its messages, and the
+// heading it sits under.
 func chunkRequest(r *status.Run, ch *files.Chunk) ExtractRequest {
-	req := ExtractRequest{RunID: r.ID, UserID: r.UserID, Input: ch.Index, Text: ch.Text, Messages: ch.Messages}
-	if len(ch.Messages) == 0 && ch.Heading != "" && !strings.HasPrefix(ch.Text, ch.Heading) {
-		// The heading says what the chunk is about; a chunk cut from under it would lose that.
-		req.Text = ch.Heading + "\n\n" + ch.Text
-	}
-	return req
+	return ExtractRequest{RunID: r.ID, UserID: r.UserID, Input: ch.Index, Text: ch.Text, Messages: ch.Messages, Heading: ch.Heading}
 }
 
 // creditFile makes the sources of facts extracted from chunk ch name the file, the chunk (from 1)
