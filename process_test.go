@@ -56,23 +56,41 @@ func TestChildProcess(t *testing.T) {
 		io.Copy(io.Discard, os.Stdin)
 	case "add":
 		// Add runs until killed, printing each run's ID and how many memories it must make once Add
-		// has returned (the run is accepted). Every tenth input is large: 60 sentences, 8 commit parts.
+		// has returned (the run is accepted). Every tenth input is large: 60 sentences, 8 commit
+		// parts; every tenth but five is a Markdown file of 6 sections of 10 sentences, committed in
+		// 6 windows.
 		ctx := t.Context()
 		nonce := rand.Uint64() // distinguishes this child's facts from every other child's
 		for i := 0; ; i++ {
 			sentences := 2
-			if i%10 == 9 {
+			switch i % 10 {
+			case 9:
+				sentences = 60
+			case 4:
 				sentences = 60
 			}
 			var text strings.Builder
 			for j := range sentences {
+				if i%10 == 4 && j%10 == 0 {
+					fmt.Fprintf(&text, "\n\n## Part %d\n\n", j/10)
+				}
 				fmt.Fprintf(&text, "Crash fact %d.%d of child %x is here. ", i, j, nonce)
 			}
-			run, err := eng.Memories.Add(ctx, mnemo.Text(text.String()), &mnemo.AddOptions{UserID: "crash"})
+			var in mnemo.Input = mnemo.Text(text.String())
+			doc := filepath.Join(filepath.Dir(path), fmt.Sprintf("input-%x-%d.md", nonce, i))
+			if i%10 == 4 {
+				if err := os.WriteFile(doc, []byte(text.String()), 0o600); err != nil {
+					fmt.Println("write input file:", err)
+					os.Exit(2)
+				}
+				in = mnemo.File(doc)
+			}
+			run, err := eng.Memories.Add(ctx, in, &mnemo.AddOptions{UserID: "crash"})
 			if err != nil {
 				fmt.Println("add failed:", err)
 				os.Exit(2)
 			}
+			os.Remove(doc) // accepted: the run has the file's bytes
 			fmt.Println(run.ID, sentences)
 		}
 	case "buffered":
@@ -254,7 +272,7 @@ func TestCrashLosesNothing(t *testing.T) {
 	if len(all) < wantAll {
 		t.Fatalf("%d memories for %d accepted runs that make %d", len(all), len(accepted), wantAll)
 	}
-	t.Logf("%d kills, %d accepted runs (%d large), %d memories", *crashIterations, len(accepted), large, len(all))
+	t.Logf("%d kills, %d accepted runs (%d large, half of them files), %d memories", *crashIterations, len(accepted), large, len(all))
 }
 
 // TestCrashBufferedLosesNothing kills a process adding runs to a buffered pipeline at random
