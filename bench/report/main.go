@@ -10,8 +10,9 @@
 // The scenarios are get (Runs.Get vs raw View+Get), add (Add vs raw one-put-per-Update),
 // conversations, texts, latency, buffers, reconcile (the transform step's cost per fact as one
 // scope grows to 100,000 memories), search (Search's latency per mode at 1k, 10k and 100k
-// memories, beside a scan of the scope) and file (a 50 MB Markdown file through mnemo.File, at most
-// 3 rounds: each takes minutes); see bench/README.md. Progress goes to stderr.
+// memories, beside a scan of the scope), serve (mnemo serve's requests over loopback HTTP from 64
+// clients, beside the same calls in-process) and file (a 50 MB Markdown file through mnemo.File, at
+// most 3 rounds: each takes minutes); see bench/README.md. Progress goes to stderr.
 //
 // Shared and virtual machines are noisy: one run of a benchmark can be twice as slow as the next.
 // So each benchmark and its baseline run in alternation for several rounds (the end-to-end ones
@@ -35,7 +36,7 @@ import (
 )
 
 // scenarios are the names -only accepts, in the order they run.
-var scenarios = []string{"get", "add", "conversations", "texts", "latency", "buffers", "reconcile", "search", "file"}
+var scenarios = []string{"get", "add", "conversations", "texts", "latency", "buffers", "reconcile", "search", "serve", "file"}
 
 func main() {
 	rounds := flag.Int("rounds", 5, "rounds of each benchmark and its baseline")
@@ -73,6 +74,7 @@ func main() {
 	var recs []bench.ReconcileRound
 	var searches []bench.SearchRound
 	var fileRounds []bench.FileRound
+	var serves []bench.ServeRound
 	var err error
 	if on("conversations") {
 		if convs, err = runRounds(ctx, "conversations", *rounds, bench.RunConversations, endToEndLine); err != nil {
@@ -101,6 +103,11 @@ func main() {
 	}
 	if on("search") {
 		if searches, err = runRounds(ctx, "search", *rounds, bench.RunSearch, searchLine); err != nil {
+			fatal(err)
+		}
+	}
+	if on("serve") {
+		if serves, err = runRounds(ctx, "serve", *rounds, bench.RunServe, serveLine); err != nil {
 			fatal(err)
 		}
 	}
@@ -135,6 +142,9 @@ func main() {
 	}
 	if searches != nil {
 		missed += printSearch(searches)
+	}
+	if serves != nil {
+		missed += printServe(serves)
 	}
 	if fileRounds != nil {
 		missed += printFile(fileRounds)
