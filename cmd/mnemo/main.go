@@ -30,7 +30,7 @@
 //	                  a buffered pipeline: each scope's facts wait in a buffer until N of them, D after
 //	                  the first, or D after the last, whichever comes first
 //	-summarize TOPIC  the topic of the summary a buffered pipeline keeps per scope (default "summary")
-//	-server URL       run add (texts), get, delete, list, search, runs get and runs wait through "mnemo serve"
+//	-server URL       run add (texts, -conversation, -items), get, delete, list, search, runs get and runs wait through "mnemo serve"
 //	                  at URL ($MNEMO_SERVER), with the key $MNEMO_API_KEY; they print the server's Engram shapes
 //
 // mnemo serve listens on -addr (default 127.0.0.1:8080) and needs a key: -api-key (repeatable),

@@ -17,7 +17,7 @@ import (
 )
 
 // Client mode: while "mnemo serve" holds a file (bbolt allows one writing process), the commands
-// add (texts), get, delete, list, search, runs get and runs wait reach its data through the server
+// add (texts, -conversation, -items), get, delete, list, search, runs get and runs wait reach its data through the server
 // with -server URL (or $MNEMO_SERVER), sending $MNEMO_API_KEY as the bearer key. They print the
 // server's JSON: Engram's shapes and statuses (see package server), not the local commands' mnemo
 // shapes. Every other command has no remote form and says so.
@@ -112,14 +112,33 @@ func (c *cli) remoteAdd(args []string) error {
 	scope := newRemoteScope(cmd, false)
 	doc := cmd.fs.String("doc", "", "document ID: an idempotency key (adding it again is a conflict)")
 	wait := cmd.fs.Bool("wait", false, "wait until the run ends, or parks in a buffer (in_buffer), and print it then")
+	conv := cmd.fs.String("conversation", "", "JSON `FILE` of chat messages [{role, name, content, created_at}] (- for stdin)")
+	items := cmd.fs.String("items", "", "JSON `FILE` of pre-extracted items [{content, topic}] (- for stdin)")
 	if err := cmd.parse(args); err != nil {
 		return err
 	}
-	if len(cmd.args) == 0 {
-		return cmd.usagef("needs texts (with -server, -conversation and -items have no remote form)")
-	}
 	body := scope.body()
-	body["input"] = map[string]any{"string": map[string]any{"content": cmd.args}}
+	switch {
+	case (*conv != "") == (*items != "") && (*conv != "" || len(cmd.args) == 0), (*conv != "" || *items != "") && len(cmd.args) > 0:
+		return cmd.usagef("takes texts, -conversation or -items, one of them (with -server, -file and -batch have no remote form)")
+	case *conv != "":
+		var msgs []map[string]any
+		if err := c.readJSON(*conv, &msgs); err != nil {
+			return err
+		}
+		for _, m := range msgs {
+			delete(m, "id") // Engram's messages have no ID
+		}
+		body["input"] = map[string]any{"conversation": map[string]any{"messages": msgs}}
+	case *items != "":
+		var its []map[string]any
+		if err := c.readJSON(*items, &its); err != nil {
+			return err
+		}
+		body["input"] = map[string]any{"pre_extracted": map[string]any{"items": its}}
+	default:
+		body["input"] = map[string]any{"string": map[string]any{"content": cmd.args}}
+	}
 	var out struct {
 		RunID  string `json:"run_id"`
 		Status string `json:"status"`

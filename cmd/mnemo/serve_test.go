@@ -96,6 +96,23 @@ func TestServeAndRemoteCommands(t *testing.T) {
 	}
 	id := r.CommittedOperations.Created[0].MemoryID
 
+	// A conversation and pre-extracted items go through the server too.
+	conv := `[{"id": "m1", "role": "user", "content": "I keep a sourdough starter named Bubbles.", "created_at": "2026-03-01T10:00:00Z"}]`
+	code, out, errOut = mnemoCmd(t, conv, "-server", url, "add", "-user", "ivo", "-conversation", "-", "-wait")
+	if code != 0 || !strings.Contains(out, `"status": "completed"`) {
+		t.Fatalf("add -conversation: exit %d, %s, %s", code, out, errOut)
+	}
+	code, out, errOut = mnemoCmd(t, `[{"content": "Ivo bakes on Saturdays.", "topic": "baking"}]`, "-server", url, "add", "-user", "ivo", "-items", "-", "-wait")
+	if code != 0 || !strings.Contains(out, `"status": "completed"`) {
+		t.Fatalf("add -items: exit %d, %s, %s", code, out, errOut)
+	}
+	if code, out, _ = mnemoCmd(t, "", "-server", url, "list", "-user", "ivo"); code != 0 || !strings.Contains(out, "Bubbles") || !strings.Contains(out, "Saturdays") {
+		t.Errorf("ivo's memories: exit %d, %s", code, out)
+	}
+	if code, _, _ = mnemoCmd(t, "", "-server", url, "add", "-items", "-", "and text"); code != exitUsage {
+		t.Errorf("add -items with a text: exit %d", code)
+	}
+
 	// The command's own flags may carry -server too, and the answer is the server's.
 	code, out, _ = mnemoCmd(t, "", "runs", "get", r.RunID, "-server", url)
 	if code != 0 || !strings.Contains(out, `"status": "completed"`) {
