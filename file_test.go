@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/mnemohq/mnemo"
+	"github.com/mnemohq/mnemo/internal/files/pdftest"
 	"github.com/mnemohq/mnemo/pipeline"
 	"github.com/mnemohq/mnemo/pipeline/rules"
 )
@@ -61,38 +62,6 @@ func find(t *testing.T, mems []mnemo.Memory, s string) mnemo.Memory {
 	return mnemo.Memory{}
 }
 
-// pdfOf makes a minimal PDF with one page of text per argument (Helvetica, no compression), with a
-// correct cross-reference table.
-func pdfOf(pages ...string) []byte {
-	var b bytes.Buffer
-	var offsets []int
-	obj := func(body string) {
-		offsets = append(offsets, b.Len())
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", len(offsets), body)
-	}
-	b.WriteString("%PDF-1.4\n")
-	n := len(pages)
-	kids := make([]string, n)
-	for i := range pages {
-		kids[i] = fmt.Sprintf("%d 0 R", 4+2*i)
-	}
-	obj("<< /Type /Catalog /Pages 2 0 R >>")
-	obj(fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", strings.Join(kids, " "), n))
-	obj("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
-	for i, text := range pages {
-		obj(fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R /Resources << /Font << /F1 3 0 R >> >> >>", 5+2*i))
-		stream := fmt.Sprintf("BT /F1 12 Tf 72 720 Td (%s) Tj ET", text)
-		obj(fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(stream), stream))
-	}
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(offsets)+1)
-	for _, off := range offsets {
-		fmt.Fprintf(&b, "%010d 00000 n \n", off)
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(offsets)+1, xref)
-	return b.Bytes()
-}
-
 func TestAddFileFormats(t *testing.T) {
 	t.Parallel()
 	eng, _ := setup(t, nil)
@@ -124,7 +93,7 @@ func TestAddFileFormats(t *testing.T) {
 				}
 			}},
 		{"chat.jsonl", `{"role": "user", "content": "My sister Ana lives in Porto."}` + "\n" + `{"role": "assistant", "content": "Noted."}` + "\n", "jsonl", "Ana lives in Porto", nil},
-		{"report.pdf", string(pdfOf("The boiler was serviced in May.", "The roof needs new tiles before winter.")), "pdf", "roof needs new tiles",
+		{"report.pdf", string(pdftest.Minimal("The boiler was serviced in May.", "The roof needs new tiles before winter.")), "pdf", "roof needs new tiles",
 			func(t *testing.T, m mnemo.Memory) {
 				if s := m.Sources[0]; s.Page != 2 {
 					t.Errorf("the roof's source %+v: want page 2", s)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/mnemohq/mnemo/internal/errs"
 	"github.com/mnemohq/mnemo/internal/files"
+	"github.com/mnemohq/mnemo/internal/files/pdftest"
 )
 
 // split returns the chunks of data read as format f, failing the test on an error.
@@ -90,38 +91,8 @@ func texts(chunks []files.Chunk) []string {
 	return s
 }
 
-// minimalPDF returns a valid PDF with one page per text, each showing its text in Helvetica, with
-// a correct cross-reference table.
-func minimalPDF(pages ...string) []byte {
-	var b bytes.Buffer
-	var offsets []int
-	obj := func(body string) {
-		offsets = append(offsets, b.Len())
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", len(offsets), body)
-	}
-	b.WriteString("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-	n := len(pages)
-	// 1 catalog, 2 pages, 3 font, then a page and its content stream per page.
-	obj("<< /Type /Catalog /Pages 2 0 R >>")
-	var kids []string
-	for i := range pages {
-		kids = append(kids, fmt.Sprintf("%d 0 R", 4+2*i))
-	}
-	obj(fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", strings.Join(kids, " "), n))
-	obj("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
-	for i, text := range pages {
-		obj(fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>", 5+2*i))
-		stream := fmt.Sprintf("BT /F1 12 Tf 72 720 Td (%s) Tj ET", text)
-		obj(fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(stream), stream))
-	}
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(offsets)+1)
-	for _, o := range offsets {
-		fmt.Fprintf(&b, "%010d 00000 n \n", o)
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(offsets)+1, xref)
-	return b.Bytes()
-}
+// minimalPDF makes a PDF of one page per text (see pdftest.Minimal).
+func minimalPDF(pages ...string) []byte { return pdftest.Minimal(pages...) }
 
 // strReader returns an io.ReaderAt of data.
 func strReader(data []byte) *bytes.Reader { return bytes.NewReader(data) }
