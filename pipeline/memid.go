@@ -9,10 +9,16 @@ import (
 
 // memoryID derives the ID of the memory that fact number index of a run's commit step creates. The
 // same run, step, index and content always give the same ID, so a commit replayed after a crash
-// cannot create a twin. The ID is a version-7 UUID whose time is the run's (its first 48 bits are
-// the run ID's), and whose other bits come from a SHA-1 of the rest: memories sort by when their run
-// was added, so a commit's inserts land together at the end of the memories' B+tree instead of on
-// random pages all over it.
+// cannot create a twin. The ID is a version-7 UUID that sorts by its run and then by its fact:
+//
+//   - bits 0-47, the run ID's time (its first 48 bits);
+//   - bits 52-63 and 66-85, the fact's index (32 bits, big-endian, around the version and variant);
+//   - the remaining 38 bits, from a SHA-1 of the run, the step, the index and the content.
+//
+// So a commit's inserts land together at the end of the memories' B+tree (and of every index keyed
+// by memory ID: vectors, histories, term postings per term) instead of on random pages all over it,
+// and so do the windows of one large run, one after another: a window of a file run writes a few
+// hundred pages, not thousands.
 func memoryID(run uuid.UUID, step, index int, content string) uuid.UUID {
 	h := sha1.New()
 	h.Write(run[:])
@@ -25,8 +31,12 @@ func memoryID(run uuid.UUID, step, index int, content string) uuid.UUID {
 	h.Sum(sum[:0])
 	var id uuid.UUID
 	copy(id[:6], run[:6])
-	copy(id[6:], sum[:10])
-	id[6] = 0x70 | id[6]&0x0f // version 7
-	id[8] = 0x80 | id[8]&0x3f // RFC 9562 variant
+	i := uint32(index)
+	id[6] = 0x70 | byte(i>>28)&0x0f   // version 7, then index bits 31-28
+	id[7] = byte(i >> 20)             // index bits 27-20
+	id[8] = 0x80 | byte(i>>14)&0x3f   // RFC 9562 variant, then index bits 19-14
+	id[9] = byte(i >> 6)              // index bits 13-6
+	id[10] = byte(i)<<2 | sum[0]&0x03 // index bits 5-0, then the hash
+	copy(id[11:], sum[1:6])
 	return id
 }

@@ -1,10 +1,13 @@
 package pipeline
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/mnemohq/mnemo/internal/errs"
 	"github.com/mnemohq/mnemo/memory"
@@ -141,5 +144,23 @@ func TestQueueIsFIFOAndStops(t *testing.T) {
 	close(stop)
 	if id := <-got; id != "" {
 		t.Fatal("pop after stop returned an ID")
+	}
+}
+
+func TestMemoryIDsSortByFact(t *testing.T) {
+	run := uuid.Must(uuid.NewV7())
+	prev := memoryID(run, 2, 0, "x")
+	for _, i := range []int{1, 2, 63, 64, 1 << 14, 1<<20 + 5, 1 << 28, 1<<31 + 7} {
+		id := memoryID(run, 2, i, "some content")
+		if bytes.Compare(prev[:], id[:]) >= 0 || id.Version() != 7 || id.Variant() != uuid.RFC4122 || !bytes.Equal(id[:6], run[:6]) {
+			t.Fatalf("fact %d: %s after %s", i, id, prev)
+		}
+		if again := memoryID(run, 2, i, "some content"); again != id {
+			t.Fatalf("fact %d: %s, then %s", i, id, again)
+		}
+		if other := memoryID(run, 3, i, "some content"); other == id {
+			t.Fatalf("fact %d: steps 2 and 3 give %s", i, id)
+		}
+		prev = id
 	}
 }
