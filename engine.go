@@ -31,7 +31,7 @@ const (
 //
 //	Workers          runtime.GOMAXPROCS(0)
 //	MaxInFlight      pipeline.DefaultMaxInFlight (256)
-//	CommitPartSize   pipeline.DefaultCommitPartSize (512)
+//	CommitPartSize   pipeline.DefaultCommitPartSize (256)
 //	Pipeline         pipeline.Default(): extract -> transform -> commit
 //	Extractor        rules.Extractor{}: offline and deterministic
 //	Summarizer       rules.Summarizer{}: offline and deterministic
