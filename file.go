@@ -72,7 +72,11 @@ func checkFile(ref *pipeline.FileRef) error {
 		return invalid("file", "%s: %v", ref.Path, err)
 	}
 	format, err := files.Detect(head[:n], ref.Path)
-	if err != nil {
+	var fe *FieldError
+	switch {
+	case errors.As(err, &fe):
+		return invalid("file", "%s: %s", ref.Path, fe.Reason)
+	case err != nil:
 		return fmt.Errorf("file %s: %w", ref.Path, err)
 	}
 	ref.Format = string(format)
