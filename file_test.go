@@ -268,3 +268,24 @@ func (g *sectionGate) Extract(ctx context.Context, req pipeline.ExtractRequest) 
 	}
 	return rules.Extractor{}.Extract(ctx, req)
 }
+
+// A file's document ID is an idempotency key like any add's: the second add of it is refused before
+// its bytes are copied, naming the run that added it first.
+func TestAddFileDocumentID(t *testing.T) {
+	t.Parallel()
+	eng, _ := setup(t, nil)
+	path := writeFile(t, "spec.md", []byte("# Spec\n\nThe API returns JSON.\n"))
+	opts := &mnemo.AddOptions{UserID: "dev", DocumentID: "spec-v1"}
+	first := add(t, eng, mnemo.File(path), opts)
+	_, err := eng.Memories.Add(ctxT(t), mnemo.File(path), opts)
+	if !errors.Is(err, mnemo.ErrConflict) || !strings.Contains(err.Error(), first.ID) {
+		t.Fatalf("second add: %v, want ErrConflict naming %s", err, first.ID)
+	}
+	b, err := eng.Memories.AddBatch(ctxT(t), []mnemo.AddRequest{{Input: mnemo.File(path), Options: *opts}}, nil)
+	if err != nil || !errors.Is(b.Items[0].Err, mnemo.ErrConflict) {
+		t.Fatalf("in a batch: %+v, %v", b, err)
+	}
+	if done := wait(t, eng, first.ID); done.Status != mnemo.Completed || done.MemoriesCreated != 1 {
+		t.Fatalf("first run %+v", done)
+	}
+}
