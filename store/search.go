@@ -101,12 +101,18 @@ func (s *Store) searchIndex() (*index.Index, error) {
 
 // indexPut puts memory key, read as rec, into x.
 func (s *Store) indexPut(x *index.Index, key []byte, rec *memoryRecord, vectors *bolt.Bucket) {
+	c := s.indexChange(key, rec, vectors)
+	x.Put(c.Scope, &c.Doc)
+}
+
+// indexChange is the change of the index that puts memory key, read as rec.
+func (s *Store) indexChange(key []byte, rec *memoryRecord, vectors *bolt.Bucket) index.Change {
 	m := &rec.mem
 	d := index.Doc{ID: [16]byte(key), Seq: rec.seq, Properties: m.Properties, Topic: m.Topic, ExpiresAt: m.ExpiresAt, Text: m.Content}
 	if vectors != nil {
 		d.Vector = decodeVector(vectors.Get(key), s.opts.Embedder.Dims)
 	}
-	x.Put(string(Scope{m.Group, m.UserID}.prefix()), &d)
+	return index.Change{Scope: string(Scope{m.Group, m.UserID}.prefix()), Doc: d}
 }
 
 // refreshIndex applies to the search index, if it is built, the memories the committed ops changed:
@@ -122,7 +128,9 @@ func (s *Store) refreshIndex(ops []*writeOp) {
 	s.search.mu.Lock()
 	defer s.search.mu.Unlock()
 	x := s.search.index.Load()
+	changes := make([]index.Change, 0, n)
 	err := s.view(func(tx *bolt.Tx) error {
+		changes = changes[:0]
 		attrs := newAttrsCache(tx)
 		vectors := tx.Bucket(bucketVectors)
 		for _, op := range ops {
@@ -132,14 +140,17 @@ func (s *Store) refreshIndex(ops []*writeOp) {
 					err = attrs.resolve(&rec)
 				}
 				if err != nil || rec.mem.SupersededBy != "" {
-					x.Remove(key)
+					changes = append(changes, index.Change{Doc: index.Doc{ID: key}, Remove: true})
 					continue
 				}
-				s.indexPut(x, key[:], &rec, vectors)
+				changes = append(changes, s.indexChange(key[:], &rec, vectors))
 			}
 		}
 		return nil
 	})
+	if err == nil {
+		x.Apply(changes) // the commit's memories reach searches together, in one hold of the index
+	}
 	if err != nil {
 		// The index can no longer be trusted to match the file: drop it, and let the next search
 		// build it again.

@@ -52,16 +52,37 @@ func (x *Index) Len() int {
 // Put adds d to the scope named scope, or replaces the memory of its ID (in whatever scope). A
 // vector of other dimensions than the index's is left out.
 func (x *Index) Put(scope string, d *Doc) {
+	x.Apply([]Change{{Scope: scope, Doc: *d}})
+}
+
+// Change is one change of Apply: the memory of ID Doc.ID put in scope Scope, or, with Remove set,
+// the memory of ID Doc.ID dropped.
+type Change struct {
+	Scope  string
+	Doc    Doc
+	Remove bool
+}
+
+// Apply makes changes, in order, holding the index once for all of them: a commit's memories
+// reach the index in one step, so that searches meanwhile wait for the index once, not once per
+// memory.
+func (x *Index) Apply(changes []Change) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	x.remove(d.ID)
-	p := x.scopes[scope]
-	if p == nil {
-		p = newPartition(x.dims)
-		x.scopes[scope] = p
+	for i := range changes {
+		c := &changes[i]
+		x.remove(c.Doc.ID)
+		if c.Remove {
+			continue
+		}
+		p := x.scopes[c.Scope]
+		if p == nil {
+			p = newPartition(x.dims)
+			x.scopes[c.Scope] = p
+		}
+		p.add(&c.Doc)
+		x.where[c.Doc.ID] = p
 	}
-	p.add(d)
-	x.where[d.ID] = p
 }
 
 // Remove drops the memory of ID id, if the index holds it.

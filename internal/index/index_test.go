@@ -197,3 +197,24 @@ func TestParallelScanAgreesWithSerial(t *testing.T) {
 		}
 	}
 }
+
+func TestApplyPutsAndRemovesInOrder(t *testing.T) {
+	x := New(0)
+	a, b := [16]byte{1}, [16]byte{2}
+	x.Apply([]Change{
+		{Scope: "s", Doc: Doc{ID: a, Seq: 1, Text: "green tea"}},
+		{Scope: "s", Doc: Doc{ID: b, Seq: 2, Text: "black coffee"}},
+		{Doc: Doc{ID: a}, Remove: true},
+		{Scope: "t", Doc: Doc{ID: b, Seq: 3, Text: "black tea"}}, // moves b to scope t
+	})
+	if x.Len() != 1 {
+		t.Fatalf("len %d, want 1", x.Len())
+	}
+	q := &Query{Mode: BM25, Terms: Tokens("tea"), Limit: 10}
+	if hits := x.Search("s", q); len(hits) != 0 {
+		t.Fatalf("scope s: %+v", hits)
+	}
+	if hits := x.Search("t", q); len(hits) != 1 || hits[0].ID != b {
+		t.Fatalf("scope t: %+v", hits)
+	}
+}
