@@ -150,7 +150,7 @@ func TestQueueIsFIFOAndStops(t *testing.T) {
 func TestMemoryIDsSortByFact(t *testing.T) {
 	run := uuid.Must(uuid.NewV7())
 	prev := memoryID(run, 2, 0, "x")
-	for _, i := range []int{1, 2, 63, 64, 1 << 14, 1<<20 + 5, 1 << 28, 1<<31 + 7} {
+	for _, i := range []int{1, 2, 63, 64, 65, 1 << 12, 1<<20 + 5, 1<<24 - 1} {
 		id := memoryID(run, 2, i, "some content")
 		if bytes.Compare(prev[:], id[:]) >= 0 || id.Version() != 7 || id.Variant() != uuid.RFC4122 || !bytes.Equal(id[:6], run[:6]) {
 			t.Fatalf("fact %d: %s after %s", i, id, prev)
@@ -162,5 +162,9 @@ func TestMemoryIDsSortByFact(t *testing.T) {
 			t.Fatalf("fact %d: steps 2 and 3 give %s", i, id)
 		}
 		prev = id
+	}
+	// Past 2^24 facts the index starts over: the IDs no longer sort, but stay distinct.
+	if a, b := memoryID(run, 2, 5, "same"), memoryID(run, 2, 5+1<<24, "same"); a == b {
+		t.Fatalf("facts 5 and 5+2^24: both %s", a)
 	}
 }

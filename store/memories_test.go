@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
@@ -206,5 +207,28 @@ func TestListingPagesCarryTheirTotal(t *testing.T) {
 		if _, err := s.ListMemories(f, bad, 10); !errors.Is(err, errs.InvalidInput) {
 			t.Errorf("cursor %q: %v", bad, err)
 		}
+	}
+}
+
+// Two memories with one ID (a collision of derived IDs) never overwrite each other: the second
+// insert fails, and the first memory is as it was.
+func TestMemoryIDCollisionRefused(t *testing.T) {
+	t.Parallel()
+	s, _ := setup(t)
+	first := mem("Alice likes tea.", "default", "alice", "", nil)
+	putMemories(t, s, first)
+	second := mem("Bob likes coffee.", "default", "bob", "", nil)
+	second.ID = first.ID
+	r := mustCreate(t, s, newRun(t))
+	_, err := s.UpdateRun(r.ID, 0, func(tx *Tx, run *status.Run) error {
+		nm := s.PrepareMemory(second, uuid.MustParse(second.ID), nil, ContentKey(Scope{"default", "bob"}, nil, second.Content), nil, r.ID, "")
+		_, err := tx.InsertMemory(&nm)
+		return err
+	})
+	if err == nil || !strings.Contains(err.Error(), "taken by another memory") {
+		t.Fatalf("second insert: %v", err)
+	}
+	if got, err := s.Memory(first.ID); err != nil || got.Content != first.Content {
+		t.Fatalf("first memory now %+v, %v", got, err)
 	}
 }

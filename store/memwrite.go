@@ -143,6 +143,11 @@ func (t *Tx) putNewMemory(nm *NewMemory) error {
 		return err
 	}
 	binary.BigEndian.PutUint64(nm.record[seqOffset:], seq)
+	if memories.Get(nm.key) != nil {
+		// A memory's ID derives from its run and fact, and a commit that landed is never made
+		// again: an ID already there is two facts' IDs colliding, which must not overwrite one.
+		return fmt.Errorf("memory %s: the ID is taken by another memory", uuidString(nm.key))
+	}
 	if err := memories.Put(nm.key, nm.record); err != nil {
 		return err
 	}
