@@ -289,3 +289,28 @@ func TestAddFileDocumentID(t *testing.T) {
 		t.Fatalf("first run %+v", done)
 	}
 }
+
+// The windows of a file run number their facts one after another: its memories' IDs, which sort by
+// fact within a run, come out in order and never repeat. (Windows that each counted from 0 once made
+// a later window's memory take the ID of an earlier, superseded one.)
+func TestAddFileWindowsNumberTheirFacts(t *testing.T) {
+	t.Parallel()
+	eng, _ := setup(t, &mnemo.Options{CommitPartSize: 8})
+	var doc bytes.Buffer
+	for i := range 60 {
+		// Each section repeats, then contradicts, a fact of the one before, so that windows
+		// supersede and re-add the same contents.
+		fmt.Fprintf(&doc, "## Part %d\n\nThe lamp stands in room %d. The lamp stands in room %d. Item %d is blue.\n\n", i, i%3, (i+1)%3, i)
+	}
+	run := add(t, eng, mnemo.File(writeFile(t, "lamps.md", doc.Bytes())), nil)
+	done := wait(t, eng, run.ID)
+	if done.Status != mnemo.Completed {
+		t.Fatalf("run %s: %s", done.Status, done.Error)
+	}
+	if len(done.MemoryIDs) < 60 || !slices.IsSorted(done.MemoryIDs) {
+		t.Fatalf("%d memory IDs, sorted %v", len(done.MemoryIDs), slices.IsSorted(done.MemoryIDs))
+	}
+	if len(slices.Compact(slices.Clone(done.MemoryIDs))) != len(done.MemoryIDs) {
+		t.Fatal("a memory ID repeats")
+	}
+}

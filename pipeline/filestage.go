@@ -278,5 +278,6 @@ func (d *driver) commitWindow(r *status.Run, k, c int, w *fileWindow, final bool
 		return status.Run{}, err
 	}
 	d.started = true
+	w.prog = prog // the next window's facts are numbered after this one's
 	return next, nil
 }
