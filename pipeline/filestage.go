@@ -28,7 +28,8 @@ import (
 // of 256 facts use less memory than windows of 512 (the writer's transaction holds a node for every
 // page it touches, and a window's index terms touch a page each) and are as fast: on a generated
 // 8 MB Markdown file, 256 gave 2,690 memories/s with a peak live heap of 62 MiB, 512 gave 2,550/s
-// and 85 MiB, 128 gave 2,230/s and 51 MiB (bench/README.md).
+// and 85 MiB, 128 gave 2,230/s and 51 MiB; on 50 MB, with memory IDs sorted by fact, 256 gave
+// 3,550/s and 52 MiB, 128 gave 2,987/s and 48 MiB (bench/README.md).
 const (
 	FileWindowBytes = 1 << 20
 	FileWindowFacts = 256
