@@ -121,6 +121,7 @@ type ConflictError struct {
 	RunID      string
 }
 
+// Error says which document and which run.
 func (e *ConflictError) Error() string {
 	return fmt.Sprintf("document %q: %v: already added by run %s", e.DocumentID, errs.Conflict, e.RunID)
 }
