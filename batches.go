@@ -74,7 +74,9 @@ func (it BatchItem) MarshalJSON() ([]byte, error) {
 // items' checks come first (files are opened and their bytes stored then); then every item that can
 // be added is recorded in one commit, with the batch, before AddBatch returns: as with Add, accepted
 // means on disk. With opts.FailFast, the first item that cannot be added fails the call with an
-// error naming it (items[i]....) and nothing is accepted. Follow the batch with Engine.Batches.
+// error naming it (items[i]....) and nothing is accepted. A ctx that ends while files are being
+// stored cancels the batch (nothing is accepted); once the commit has begun, AddBatch waits for it.
+// Follow the batch with Engine.Batches.
 //
 // Errors wrap ErrInvalidInput for an empty batch, more than MaxBatchItems items, more than
 // MaxBatchBytes of inputs, or (with FailFast) a bad item; ErrConflict (with FailFast) for a document ID
@@ -129,6 +131,10 @@ func (s *MemoryService) AddBatch(ctx context.Context, reqs []AddRequest, opts *B
 	for i, a := range adds {
 		if a == nil {
 			continue
+		}
+		if err := ctx.Err(); err != nil { // before the commit, a cancelled batch leaves nothing
+			dropAll()
+			return nil, fmt.Errorf("add batch: %w", err)
 		}
 		if err := e.stage(a); err != nil {
 			if store.IsStorage(err) || errors.Is(err, ErrClosed) {
