@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/mnemohq/mnemo"
+	"github.com/mnemohq/mnemo/buffer"
 	"github.com/mnemohq/mnemo/internal/files/pdftest"
 	"github.com/mnemohq/mnemo/pipeline"
 	"github.com/mnemohq/mnemo/pipeline/rules"
@@ -312,5 +313,31 @@ func TestAddFileWindowsNumberTheirFacts(t *testing.T) {
 	}
 	if len(slices.Compact(slices.Clone(done.MemoryIDs))) != len(done.MemoryIDs) {
 		t.Fatal("a memory ID repeats")
+	}
+}
+
+// In a pipeline that does not stream files (one with a buffer after its commit), a file is
+// extracted whole, and a chunk that fails is still named and counted.
+func TestAddFileWholeInABufferedPipeline(t *testing.T) {
+	t.Parallel()
+	pipe := pipeline.New(pipeline.Extract(), pipeline.Transform(), pipeline.Commit(),
+		pipeline.Buffer(buffer.Trigger{Count: 100}), pipeline.Summarize("summary"), pipeline.Commit())
+	eng, _ := setup(t, &mnemo.Options{Pipeline: pipe, Extractor: chunkFailer})
+	doc := "# One\n\nThe first section is fine.\n\n# Two\n\nThis one says FAIL.\n\n# Three\n\nThe third is fine too.\n"
+	run := add(t, eng, mnemo.File(writeFile(t, "doc.md", []byte(doc))), &mnemo.AddOptions{UserID: "b"})
+	ctx := ctxT(t)
+	if _, err := eng.Runs.WaitFor(ctx, run.ID, mnemo.InBuffer); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := eng.Buffers.Flush(ctx, &mnemo.FlushOptions{UserID: "b"}); err != nil || n != 1 {
+		t.Fatalf("flush: %d, %v", n, err)
+	}
+	done := wait(t, eng, run.ID)
+	if done.Status != mnemo.PartialSuccess || !strings.Contains(done.Error, "input 1: extract: the model refused this chunk") {
+		t.Fatalf("run %s: %q", done.Status, done.Error)
+	}
+	m := find(t, memories(t, eng, "b"), "third is fine")
+	if s := m.Sources[0]; s.Chunk != 3 || s.Input != 2 {
+		t.Fatalf("source %+v: want chunk 3, input 2", s)
 	}
 }

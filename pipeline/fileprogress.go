@@ -58,15 +58,17 @@ func decodeFileProgress(b []byte) (fileProgress, error) {
 }
 
 // fail records that chunk ch's extraction failed with err.
-func (p *fileProgress) fail(ch *files.Chunk, err error) {
+// It returns the failure as the run's Error names it.
+func (p *fileProgress) fail(ch *files.Chunk, err error) inputFailure {
+	f := inputFailure{Input: ch.Index, Error: "extract: " + err.Error()}
+	if ch.Page > 0 {
+		f.Error = fmt.Sprintf("page %d: %s", ch.Page, f.Error)
+	}
 	p.failed++
 	if len(p.failures) < maxListedFailures {
-		msg := "extract: " + err.Error()
-		if ch.Page > 0 {
-			msg = fmt.Sprintf("page %d: %s", ch.Page, msg)
-		}
-		p.failures = append(p.failures, inputFailure{Input: ch.Index, Error: msg})
+		p.failures = append(p.failures, f)
 	}
+	return f
 }
 
 // errorText is the run's Error for its failed chunks.

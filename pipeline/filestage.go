@@ -89,7 +89,7 @@ func (d *driver) fileStage(r *status.Run, k, c int) (status.Run, error) {
 		if ch.Index < prog.next {
 			return nil // committed by an earlier attempt
 		}
-		if err := d.extractChunk(&cur, p.File, &ch, w); err != nil {
+		if _, err := d.extractChunk(&cur, p.File, &ch, w); err != nil {
 			return err
 		}
 		if w.bytes < FileWindowBytes && len(w.facts) < min(FileWindowFacts, x.cfg.CommitPartSize) {
@@ -135,17 +135,11 @@ func (d *driver) extractFile(r *status.Run, p *Payload) (*batch, error) {
 	w := &fileWindow{}
 	out := &batch{}
 	err = files.Split(x.ctx, ra, p.File.Size, files.Format(p.File.Format), func(ch files.Chunk) error {
-		failed := w.prog.failed
-		if err := d.extractChunk(r, p.File, &ch, w); err != nil {
-			return err
+		failure, err := d.extractChunk(r, p.File, &ch, w)
+		if failure != nil {
+			out.Failures = append(out.Failures, *failure)
 		}
-		if w.prog.failed > failed {
-			out.Failures = append(out.Failures, inputFailure{Input: ch.Index, Error: "extract failed"})
-			if n := len(w.prog.failures); n > 0 && w.prog.failures[n-1].Input == ch.Index {
-				out.Failures[len(out.Failures)-1].Error = w.prog.failures[n-1].Error
-			}
-		}
-		return nil
+		return err
 	})
 	switch {
 	case x.ctx.Err() != nil:
@@ -162,8 +156,8 @@ func (d *driver) extractFile(r *status.Run, p *Payload) (*batch, error) {
 }
 
 // extractChunk extracts chunk ch of the run's file into w: its facts, whose sources name the file,
-// the chunk and the page; or, if extraction fails for good, its failure.
-func (d *driver) extractChunk(r *status.Run, ref *FileRef, ch *files.Chunk, w *fileWindow) error {
+// the chunk and the page; or, if extraction fails for good, its failure, which it also returns.
+func (d *driver) extractChunk(r *status.Run, ref *FileRef, ch *files.Chunk, w *fileWindow) (*inputFailure, error) {
 	x := d.x
 	req := chunkRequest(r, ch)
 	var facts []memory.Fact
@@ -174,26 +168,25 @@ func (d *driver) extractChunk(r *status.Run, ref *FileRef, ch *files.Chunk, w *f
 			return err
 		})
 	}); cerr != nil {
-		return cerr
+		return nil, cerr
 	}
 	if x.ctx.Err() != nil {
-		return x.ctx.Err()
+		return nil, x.ctx.Err()
 	}
 	w.prog.next = ch.Index + 1
 	w.bytes += len(ch.Text)
 	for _, m := range ch.Messages {
 		w.bytes += len(m.Content)
 	}
+	defer func() { w.prog.messages += len(ch.Messages) }()
 	if err != nil {
-		w.prog.fail(ch, err)
-		w.prog.messages += len(ch.Messages)
-		return nil
+		f := w.prog.fail(ch, err)
+		return &f, nil
 	}
 	facts = cleanFacts(facts, req)
 	creditFile(facts, r.ID, ref, ch, w.prog.messages)
-	w.prog.messages += len(ch.Messages)
 	w.facts = append(w.facts, facts...)
-	return nil
+	return nil, nil
 }
 
 // chunkRequest is the extraction request of a file's chunk: its text, or its messages, and the

@@ -3,25 +3,22 @@ package server
 import (
 	"net/http"
 	"strings"
+
+	"github.com/mnemohq/mnemo"
 )
 
 // getRun is GET /v1/runs/{run_id}: the run in Engram's shape and vocabulary (see EngramStatus).
 func (s *server) getRun(w http.ResponseWriter, r *http.Request) {
-	id, p := runID(r)
-	if p != nil {
-		writeProblem(w, p)
-		return
-	}
-	run, err := s.eng.Runs.Get(r.Context(), id)
-	if err != nil {
-		writeProblem(w, s.problemFor(r, err, nil))
-		return
-	}
-	reply(w, http.StatusOK, engramRun(run))
+	s.serveRun(w, r, func(run *mnemo.Run) any { return engramRun(run) })
 }
 
 // getIngestion is GET /v1/ingestions/{run_id}: the run as a Synap ingestion status (see SynapStatus).
 func (s *server) getIngestion(w http.ResponseWriter, r *http.Request) {
+	s.serveRun(w, r, func(run *mnemo.Run) any { return ingestion(run) })
+}
+
+// serveRun answers with the run the path names, in the shape the endpoint gives it.
+func (s *server) serveRun(w http.ResponseWriter, r *http.Request, shape func(*mnemo.Run) any) {
 	id, p := runID(r)
 	if p != nil {
 		writeProblem(w, p)
@@ -32,7 +29,7 @@ func (s *server) getIngestion(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, s.problemFor(r, err, nil))
 		return
 	}
-	reply(w, http.StatusOK, ingestion(run))
+	reply(w, http.StatusOK, shape(run))
 }
 
 // runID is the path's run ID, which the spec requires to be a UUID.

@@ -225,11 +225,7 @@ func (s *chatState) element(e *element, path string, conversations bool) error {
 	case conversations && present(e.Messages):
 		return s.messages(e, path)
 	case present(e.Role) || present(e.Author) || present(e.Content):
-		m, ok, err := message(e, path)
-		if err != nil || !ok {
-			return err
-		}
-		return s.add(m)
+		return s.addElement(e, path)
 	}
 	return malformed("JSON chat export: %s: expected a message (role, content) or a conversation (messages or mapping)", orRoot(path))
 }
@@ -253,14 +249,8 @@ func (s *chatState) messages(e *element, path string) error {
 		return malformed("JSON chat export: %s.messages: %v", orRoot(path), plainJSONErr(err))
 	}
 	for i := range msgs {
-		m, ok, err := message(&msgs[i], fmt.Sprintf("%s.messages[%d]", path, i))
-		if err != nil {
+		if err := s.addElement(&msgs[i], fmt.Sprintf("%s.messages[%d]", path, i)); err != nil {
 			return err
-		}
-		if ok {
-			if err := s.add(m); err != nil {
-				return err
-			}
 		}
 	}
 	return s.flush()
@@ -317,17 +307,20 @@ func (s *chatState) chatGPT(e *element, path string) error {
 		if n == nil || n.Message == nil {
 			continue
 		}
-		m, ok, err := message(n.Message, fmt.Sprintf("%s.mapping[%q].message", path, id))
-		if err != nil {
+		if err := s.addElement(n.Message, fmt.Sprintf("%s.mapping[%q].message", path, id)); err != nil {
 			return err
-		}
-		if ok {
-			if err := s.add(m); err != nil {
-				return err
-			}
 		}
 	}
 	return s.flush()
+}
+
+// addElement adds element e (at path) to the conversation as a message, if it has text.
+func (s *chatState) addElement(e *element, path string) error {
+	m, ok, err := message(e, path)
+	if err != nil || !ok {
+		return err
+	}
+	return s.add(m)
 }
 
 // message returns e as a message; ok is false when it has no text.

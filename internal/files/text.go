@@ -10,21 +10,9 @@ const ctxEvery = 1024
 
 // splitText cuts plain text into chunks of blank-line separated paragraphs.
 func splitText(rd io.Reader, c *chunker) error {
-	lr := newLineReader(rd)
 	cont := false // the previous fragment's line goes on
-	for n := 0; ; n++ {
-		if n%ctxEvery == 0 {
-			if err := c.ctx.Err(); err != nil {
-				return err
-			}
-		}
-		s, more, err := lr.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return err
-		}
+	err := c.fragments(newLineReader(rd), func(s string, more bool) error {
+		var err error
 		switch {
 		case cont:
 			err = c.write(s)
@@ -33,12 +21,35 @@ func splitText(rd io.Reader, c *chunker) error {
 		default:
 			err = c.line(s)
 		}
+		cont = more
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return c.finish()
+}
+
+// fragments calls fn with each fragment of lr's lines (see lineReader.next: more says the line goes
+// on in the next fragment) until the end, checking ctx every ctxEvery fragments.
+func (c *chunker) fragments(lr *lineReader, fn func(s string, more bool) error) error {
+	for n := 0; ; n++ {
+		if n%ctxEvery == 0 {
+			if err := c.ctx.Err(); err != nil {
+				return err
+			}
+		}
+		s, more, err := lr.next()
+		if err == io.EOF {
+			return nil
+		}
 		if err != nil {
 			return err
 		}
-		cont = more
+		if err := fn(s, more); err != nil {
+			return err
+		}
 	}
-	return c.finish()
 }
 
 // Front matter bounds: a block that opens like front matter but is not closed within these is
@@ -113,36 +124,22 @@ type markdown struct {
 func (m *markdown) read(lr *lineReader) error {
 	c := m.c
 	cont := false
-	for n := 0; ; n++ {
-		if n%ctxEvery == 0 {
-			if err := c.ctx.Err(); err != nil {
-				return err
-			}
-		}
-		s, more, err := lr.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return err
-		}
+	err := c.fragments(lr, func(s string, more bool) error {
+		defer func() { cont = more }()
 		if cont {
-			if !m.skipLine {
-				if m.fence == "" {
-					s = inline(s)
-				}
-				if err := c.write(s); err != nil {
-					return err
-				}
+			if m.skipLine {
+				return nil
 			}
-			cont = more
-			continue
+			if m.fence == "" {
+				s = inline(s)
+			}
+			return c.write(s)
 		}
 		m.skipLine = false
-		if err := m.line(s, more); err != nil {
-			return err
-		}
-		cont = more
+		return m.line(s, more)
+	})
+	if err != nil {
+		return err
 	}
 	return c.finish()
 }

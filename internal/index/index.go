@@ -52,7 +52,20 @@ func (x *Index) Len() int {
 // Put adds d to the scope named scope, or replaces the memory of its ID (in whatever scope). A
 // vector of other dimensions than the index's is left out.
 func (x *Index) Put(scope string, d *Doc) {
-	x.Apply([]Change{{Scope: scope, Doc: *d}})
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.put(scope, d)
+}
+
+func (x *Index) put(scope string, d *Doc) {
+	x.remove(d.ID)
+	p := x.scopes[scope]
+	if p == nil {
+		p = newPartition(x.dims)
+		x.scopes[scope] = p
+	}
+	p.add(d)
+	x.where[d.ID] = p
 }
 
 // Change is one change of Apply: the memory of ID Doc.ID put in scope Scope, or, with Remove set,
@@ -71,17 +84,11 @@ func (x *Index) Apply(changes []Change) {
 	defer x.mu.Unlock()
 	for i := range changes {
 		c := &changes[i]
-		x.remove(c.Doc.ID)
 		if c.Remove {
-			continue
+			x.remove(c.Doc.ID)
+		} else {
+			x.put(c.Scope, &c.Doc)
 		}
-		p := x.scopes[c.Scope]
-		if p == nil {
-			p = newPartition(x.dims)
-			x.scopes[c.Scope] = p
-		}
-		p.add(&c.Doc)
-		x.where[c.Doc.ID] = p
 	}
 }
 
