@@ -110,7 +110,8 @@ func (s *Store) Related(scope Scope, properties map[string]string, queries []Rel
 			return nil
 		}
 		l := relatedLookup{tx: tx, c: b.Cursor(), prefix: scope.prefix(), properties: properties, now: now,
-			hashes: map[string][]byte{}, read: map[[16]byte]*memory.Memory{}, attrs: newAttrsCache(tx)}
+			hashes: map[string][]byte{}, read: map[[16]byte]*memory.Memory{}, attrs: newAttrsCache(tx),
+			hits: map[[16]byte]int{}}
 		for i, q := range queries {
 			if len(q.Terms) > 0 && q.Limit > 0 {
 				out[i] = l.find(&q)
@@ -132,8 +133,15 @@ type relatedLookup struct {
 	hashes     map[string][]byte           // topic -> hash of properties and topic
 	read       map[[16]byte]*memory.Memory // nil: deleted, damaged or hidden
 	attrs      *attrsCache
-	found      [][16]byte // scratch
+	// scratch
+	hits map[[16]byte]int // memory ID -> how many of a query's terms it has
+	ids  []scored
+	end  []byte
 }
+
+// afterPostings follows every posting key of a term prefix: a memory ID is 16 bytes, and the
+// seventeenth 0xff byte sorts after any of them.
+var afterPostings = [17]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}
 
 // find answers one query.
 func (l *relatedLookup) find(q *RelatedQuery) []memory.Memory {
@@ -142,10 +150,13 @@ func (l *relatedLookup) find(q *RelatedQuery) []memory.Memory {
 		want = termsHash(l.properties, q.Topic)
 		l.hashes[q.Topic] = want
 	}
-	found := l.found[:0]
+	hits := l.hits
+	clear(hits)
 	for _, term := range q.Terms {
 		tp := termPrefix(l.prefix, term)
-		end := append(bytes.Clone(tp), bytes.Repeat([]byte{0xff}, 17)...)
+		end := append(l.end[:0], tp...)
+		end = append(end, afterPostings[:]...)
+		l.end = end
 		k, v := l.c.Seek(end)
 		if k == nil {
 			k, v = l.c.Last()
@@ -155,23 +166,16 @@ func (l *relatedLookup) find(q *RelatedQuery) []memory.Memory {
 		for scanned, kept := 0, 0; k != nil && bytes.HasPrefix(k, tp) && scanned < termScan && kept < termKeep; k, v = l.c.Prev() {
 			scanned++
 			if len(k) == len(tp)+16 && bytes.Equal(v, want) {
-				found = append(found, [16]byte(k[len(tp):]))
+				hits[[16]byte(k[len(tp):])]++
 				kept++
 			}
 		}
 	}
-	l.found = found
-	// Count each memory's terms: sorted, a memory's postings are adjacent.
-	slices.SortFunc(found, func(a, b [16]byte) int { return bytes.Compare(a[:], b[:]) })
-	var ids []scored
-	for i := 0; i < len(found); {
-		j := i + 1
-		for j < len(found) && found[j] == found[i] {
-			j++
-		}
-		ids = append(ids, scored{found[i], j - i})
-		i = j
+	ids := l.ids[:0]
+	for id, n := range hits {
+		ids = append(ids, scored{id, n})
 	}
+	l.ids = ids
 	slices.SortFunc(ids, func(a, b scored) int {
 		if a.hits != b.hits {
 			return b.hits - a.hits
@@ -179,6 +183,9 @@ func (l *relatedLookup) find(q *RelatedQuery) []memory.Memory {
 		return bytes.Compare(b.id[:], a.id[:]) // newer first
 	})
 	var out []memory.Memory
+	if len(ids) > 0 {
+		out = make([]memory.Memory, 0, min(q.Limit, len(ids)))
+	}
 	for _, id := range ids {
 		if len(out) == q.Limit {
 			break
@@ -186,6 +193,9 @@ func (l *relatedLookup) find(q *RelatedQuery) []memory.Memory {
 		if m := l.memory(id.id); m != nil {
 			out = append(out, *m)
 		}
+	}
+	if len(out) == 0 {
+		return nil // none, however many postings were read
 	}
 	return out
 }

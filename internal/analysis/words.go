@@ -57,7 +57,7 @@ func Words(text string) []Word {
 // readWords is Words without the cache.
 func readWords(text string) []Word {
 	text = strings.ToValidUTF8(text, "\uFFFD")
-	var ws []Word
+	ws := make([]Word, 0, min(len(text)/6+1, 256)) // about one word in six bytes of English
 	clause := 0
 	it := words.FromString(text)
 	for it.Next() {
@@ -70,6 +70,9 @@ func readWords(text string) []Word {
 		}
 		ws = append(ws, newWord(tok, clause))
 	}
+	if len(ws) == 0 {
+		return nil
+	}
 	interjectionNo(ws)
 	compoundNumbers(ws)
 	return ws
@@ -77,6 +80,17 @@ func readWords(text string) []Word {
 
 // newWord describes tok, a word of clause clause.
 func newWord(tok string, clause int) Word {
+	w, ok := lexemes.get(tok)
+	if !ok {
+		w = describe(tok)
+		lexemes.put(tok, w)
+	}
+	w.Clause = clause
+	return w
+}
+
+// describe describes tok as a word of clause 0: what newWord caches.
+func describe(tok string) Word {
 	lower := strings.Map(straightApostrophe, strings.ToLower(tok))
 	first, _ := utf8.DecodeRuneInString(tok)
 	w := Word{
@@ -84,7 +98,6 @@ func newWord(tok string, clause int) Word {
 		Stem:     stem(lower),
 		Negation: isNegation(lower),
 		Value:    value(lower, unicode.IsUpper(first) || unicode.IsTitle(first)),
-		Clause:   clause,
 	}
 	w.Stop = w.Value == "" && stopWords[lower]
 	return w
