@@ -144,6 +144,10 @@ func TestGloVeSpeaker(t *testing.T) {
 	if c := cos(t, embedding.Default(), said, withSpeaker); c > 0.99 {
 		t.Errorf("Default: cos = %v: the speaker's name is not embedded", c)
 	}
+	// A kept name is one more word of the text, as if the colon were not there.
+	if c := cos(t, embedding.Default(), "Caroline I adopted a puppy", withSpeaker); c < 0.99999 {
+		t.Errorf("Default: cos(name and words, name: words) = %v, want 1", c)
+	}
 	// The kept name draws a question naming the speaker to that speaker's turns.
 	q := "What pet did Caroline get?"
 	if a, b := cos(t, embedding.Default(), q, withSpeaker), cos(t, embedding.Default(), q, "Melanie: I adopted a puppy"); a <= b {

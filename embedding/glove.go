@@ -115,10 +115,15 @@ func (g *gloVe) Embed(ctx context.Context, texts []string) ([][]float32, error) 
 
 // embed writes the vector of text to acc, which is zero.
 func (g *gloVe) embed(t *table, text string, acc []float32) {
-	if g.speaker == SpeakerDrop {
-		_, text = analysis.SplitSpeaker(text)
+	// The speaker's words and the body's, read apart: the body's are those the index and the
+	// reconciler read too (analysis.Words caches them), and a word never spans the colon.
+	speaker, body := analysis.SplitSpeaker(text)
+	if g.speaker != SpeakerDrop {
+		for _, w := range analysis.Words(speaker) {
+			g.addWord(t, acc, w.Lower)
+		}
 	}
-	for _, w := range analysis.Words(text) {
+	for _, w := range analysis.Words(body) {
 		g.addWord(t, acc, w.Lower)
 	}
 	Normalize(acc)
