@@ -57,7 +57,7 @@ func Words(text string) []Word {
 // readWords is Words without the cache.
 func readWords(text string) []Word {
 	text = strings.ToValidUTF8(text, "\uFFFD")
-	ws := make([]Word, 0, min(len(text)/6+1, 256)) // about one word in six bytes of English
+	ws := make([]Word, 0, min(len(text)/4+1, 256)) // room for the words of English text, most often
 	clause := 0
 	it := words.FromString(text)
 	for it.Next() {

@@ -49,12 +49,12 @@ func (r Reconciler) compare(f, m *statement) verdict {
 	if f.negated != m.negated {
 		return verdict{pipeline.OpAdd, "new statement"}
 	}
-	if sim := jaccard(f.keys, m.keySet); sim >= r.nearDuplicate() && slices.Equal(sorted(f.values), sorted(m.values)) &&
+	if sim := jaccard(f.keys, m.keys); sim >= r.nearDuplicate() && slices.Equal(sorted(f.values), sorted(m.values)) &&
 		slices.Equal(sorted(f.counts), sorted(m.counts)) {
 		return verdict{pipeline.OpNoop, fmt.Sprintf("near duplicate %.2f", sim)}
 	}
 	switch {
-	case !f.negated && len(f.keys) > 0 && len(f.keys) < len(m.keys) && containsAll(m.keys, f.keys):
+	case !f.negated && len(f.keys) > 0 && len(f.keys) < len(m.keys) && countIn(f.keys, m.keys) == len(f.keys):
 		return verdict{pipeline.OpNoop, "known in more detail"}
 	case refines(f, m):
 		return verdict{pipeline.OpUpdate, "adds details"}
@@ -88,7 +88,7 @@ func sameClaim(a, b []string) bool {
 // m has a value f lacks, f has one m lacks, and their other keys make the same claim. The reason
 // names the values: "number differs: 2 -> 3".
 func valuesDiffer(f, m *statement) (string, bool) {
-	lost, gained := missing(m.values, f.keySet), missing(f.values, m.keySet)
+	lost, gained := missing(m.values, f.keys), missing(f.values, m.keys)
 	if len(lost) == 0 && len(gained) == 0 { // the same numbers, maybe counting other things
 		lost, gained = countsMoved(f, m)
 	}
@@ -130,10 +130,10 @@ func countsMoved(f, m *statement) (lost, gained []string) {
 // statement and replaces nothing in it: one word changed may be another statement altogether), all
 // of its values and identifiers, and more.
 func refines(f, m *statement) bool {
-	if len(m.keys) == 0 || len(missing(m.values, f.keySet)) > 0 || len(missing(m.idents, f.keySet)) > 0 {
+	if len(m.keys) == 0 || len(missing(m.values, f.keys)) > 0 || len(missing(m.idents, f.keys)) > 0 {
 		return false // a refinement keeps what the memory says and what it is about
 	}
-	return len(missing(m.keys, f.keySet)) == 0 && len(missing(f.keys, m.keySet)) > 0
+	return len(missing(m.keys, f.keys)) == 0 && len(missing(f.keys, m.keys)) > 0
 }
 
 // jaccard returns the Jaccard similarity of the keys a and the set b: shared keys over all keys.
@@ -170,7 +170,12 @@ func containsAll(a, b []string) bool {
 // matters for the statements cached.
 type keySet []string
 
-func setOfKeys(keys []string) keySet { return keySet(slices.Compact(sorted(keys))) }
+// setOfKeys returns the set of keys, in a slice of its own.
+func setOfKeys(keys []string) keySet {
+	set := append(make([]string, 0, len(keys)), keys...)
+	slices.Sort(set)
+	return keySet(slices.Compact(set))
+}
 
 // has reports whether the set holds k.
 func (s keySet) has(k string) bool {

@@ -14,11 +14,10 @@ const subjectWindow = 8
 
 // statement is a fact or a memory as the Reconciler compares them.
 type statement struct {
-	speaker string // who said it, in lower case, spaces collapsed
-	body    string // what was said, the speaker prefix aside
-	norm    string // body normalised as store.NormalizeContent does
-	keys    []string
-	keySet  keySet
+	speaker string   // who said it, in lower case, spaces collapsed
+	body    string   // what was said, the speaker prefix aside; kept only when norm is "" (no words)
+	norm    string   // what was said, normalised as store.NormalizeContent does, then hashed (see normKey)
+	keys    keySet   // its keys, a set
 	core    []string // keys that are no values
 	values  []string // numbers and dates, canonical: what the statement says of its subject
 	counts  []string // each number with the noun it counts, "2 dog" in "2 dogs and 3 cats"
@@ -27,6 +26,20 @@ type statement struct {
 	subject string
 	claims  []claim
 	long    bool // longer than maxStatementBytes: compared as a whole only
+}
+
+// A statement is cached (see statementCache) for every memory a fact meets, so it keeps only what
+// comparing needs, in slices of their exact size: about 700 bytes for a sentence of twenty words.
+
+// normKey is the form in which a statement keeps its normalised body: the body's SHA-256 (its first
+// 16 bytes, marked by a leading 1), or "" for a body without words. Equal bodies have equal keys, and
+// two bodies with equal keys are equal but with a chance of 2^-128.
+func normKey(norm string) string {
+	if norm == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(norm))
+	return "\x01" + string(sum[:16])
 }
 
 // maxStatementBytes is the longest statement whose words the Reconciler reads: a longer one (a text
@@ -40,10 +53,15 @@ func newStatement(content, user string) *statement {
 	if speaker == "" {
 		speaker = user
 	}
-	s := &statement{speaker: foldName(speaker), body: strings.TrimSpace(body), norm: store.NormalizeContent(body)}
+	body = strings.TrimSpace(body)
+	norm := store.NormalizeContent(body)
+	s := &statement{speaker: foldName(speaker), norm: normKey(norm)}
+	if norm == "" {
+		s.body = body // punctuation alone: compared as it is
+	}
 	if len(body) > maxStatementBytes {
-		sum := sha256.Sum256([]byte(s.norm))
-		s.long, s.body, s.norm = true, "", "\x00"+string(sum[:]) // equal norms, equal sums: all it keeps
+		sum := sha256.Sum256([]byte(norm))
+		s.long, s.norm = true, "\x00"+string(sum[:]) // equal norms, equal sums: all it keeps
 		return s
 	}
 	ws := analysis.Words(body)
@@ -52,6 +70,8 @@ func newStatement(content, user string) *statement {
 	if len(ws) > 32 {
 		seen = make(map[string]bool, len(ws))
 	}
+	keys := make([]string, 0, len(ws))
+	var core, values, idents []string
 	for i, w := range ws {
 		k := key(w)
 		if k == "" || w.Lower == name { // "Bob runs." said by Bob is "I run."
@@ -63,28 +83,40 @@ func newStatement(content, user string) *statement {
 			// its noun: "fact 9 of writer 1" is not "fact 1 of writer 9".
 			k = identPrefix + ws[i-1].Stem + " " + w.Lower
 		}
-		if seen != nil && seen[k] || seen == nil && slices.Contains(s.keys, k) {
+		if seen != nil && seen[k] || seen == nil && slices.Contains(keys, k) {
 			continue
 		}
 		if seen != nil {
 			seen[k] = true
 		}
 		if ident {
-			s.idents = append(s.idents, k)
+			idents = append(idents, k)
 		}
-		s.keys = append(s.keys, k)
+		keys = append(keys, k)
 		if w.Value != "" && !strings.HasPrefix(k, identPrefix) {
-			s.values = append(s.values, k)
+			values = append(values, k)
 		} else {
-			s.core = append(s.core, k)
+			core = append(core, k)
 		}
 	}
-	s.keySet = setOfKeys(s.keys)
-	s.counts = counts(ws)
+	s.keys = setOfKeys(keys)
+	s.core, s.values, s.idents = exact(core), exact(values), exact(idents)
+	s.counts = exact(counts(ws))
 	s.negated = negated(ws)
 	s.subject = subject(ws, s.speaker)
-	s.claims = claims(ws)
+	s.claims = exact(claims(ws))
 	return s
+}
+
+// exact returns a in a slice of its own length: a cached statement keeps no spare capacity.
+func exact[T any](a []T) []T {
+	if len(a) == 0 {
+		return nil
+	}
+	if cap(a) == len(a) {
+		return a
+	}
+	return append(make([]T, 0, len(a)), a...)
 }
 
 // identPrefix marks the key of a number that names a thing rather than counting or dating one.

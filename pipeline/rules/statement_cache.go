@@ -1,38 +1,49 @@
 package rules
 
 import (
-	"crypto/sha256"
+	"encoding/binary"
+	"hash/maphash"
 	"sync"
 )
 
 // statementCacheSize bounds the statements kept between requests. A scope's memories come up as
 // related again and again (each new fact of a user meets the same few), so reading each once saves
-// most of a Reconciler's work. A statement of a typical fact takes about 1.5 KiB, so the cache holds
-// about 25 MiB when full; it then starts over.
+// most of a Reconciler's work. A statement of a typical fact takes about 700 bytes, so the cache
+// holds about 12 MiB when full; it then starts over.
 const statementCacheSize = 16384
-
-// statementCacheLen is the longest content cached by its text: a longer one is cached by its SHA-256,
-// so that the cache holds at most statementCacheSize x statementCacheLen bytes of content.
-const statementCacheLen = 2048
 
 // statements caches the statements the Reconcilers have read, by content and user. A statement is
 // never changed once read, so one may serve any number of goroutines.
-var statements = statementCache{m: make(map[statementKey]*statement)}
+var statements = statementCache{m: make(map[statementKey]*statement), seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}}
 
-type statementKey struct{ content, user string }
+// statementKey identifies a content and a user by two hashes of them, with independent seeds: the
+// cache keeps neither string, and two pairs share a key with a chance of 2^-128.
+type statementKey [2]uint64
 
 type statementCache struct {
-	mu sync.Mutex
-	m  map[statementKey]*statement
+	mu    sync.Mutex
+	m     map[statementKey]*statement
+	seeds [2]maphash.Seed
+}
+
+func (c *statementCache) key(content, user string) statementKey {
+	var k statementKey
+	for i, seed := range c.seeds {
+		var h maphash.Hash
+		h.SetSeed(seed)
+		var n [8]byte
+		binary.LittleEndian.PutUint64(n[:], uint64(len(user))) // no user's end is another's start
+		h.Write(n[:])
+		h.WriteString(user)
+		h.WriteString(content)
+		k[i] = h.Sum64()
+	}
+	return k
 }
 
 // get returns the statement of content said by user, reading it if it is not cached.
 func (c *statementCache) get(content, user string) *statement {
-	k := statementKey{content, user}
-	if len(content) > statementCacheLen {
-		sum := sha256.Sum256([]byte(content))
-		k.content = "\x00" + string(sum[:])
-	}
+	k := c.key(content, user)
 	c.mu.Lock()
 	s, ok := c.m[k]
 	c.mu.Unlock()
