@@ -40,7 +40,7 @@ func (r Reconciler) compare(f, m *statement) verdict {
 		return verdict{pipeline.OpAdd, "another subject"}
 	case !slices.Equal(sorted(f.idents), sorted(m.idents)):
 		return verdict{pipeline.OpAdd, "another thing named"} // "room 12" is not "room 14"
-	case f.negated != m.negated && sameClaim(f.core, m.core):
+	case f.negated != m.negated && sameClaim(f, m):
 		return verdict{pipeline.OpSupersede, "negation differs"}
 	}
 	if reason, ok := valuesDiffer(f, m); ok {
@@ -73,15 +73,21 @@ func (r Reconciler) nearDuplicate() float64 {
 	return r.NearDuplicate
 }
 
-// sameClaim reports whether two sets of keys make the same claim (see sameClaimOverlap). Two empty
-// sets do; one empty set does not.
-func sameClaim(a, b []string) bool {
-	if len(a) == 0 || len(b) == 0 {
-		return len(a) == len(b)
+// sameClaim reports whether two statements' keys that are no values make the same claim (see
+// sameClaimOverlap). Two statements without such keys do; one without does not.
+func sameClaim(f, m *statement) bool {
+	a, b := len(f.keys)-len(f.values), len(m.keys)-len(m.values)
+	if a == 0 || b == 0 {
+		return a == b
 	}
-	shared := float64(countIn(a, setOfKeys(b)))
-	return shared/float64(min(len(a), len(b))) >= sameClaimOverlap &&
-		shared/float64(len(a)+len(b)-int(shared)) >= sameClaimJaccard
+	shared := 0
+	for _, k := range f.keys {
+		if !slices.Contains(f.values, k) && m.keys.has(k) && !slices.Contains(m.values, k) {
+			shared++
+		}
+	}
+	return float64(shared)/float64(min(a, b)) >= sameClaimOverlap &&
+		float64(shared)/float64(a+b-shared) >= sameClaimJaccard
 }
 
 // valuesDiffer reports whether fact f gives other numbers or dates than memory m for the same claim:
@@ -92,7 +98,7 @@ func valuesDiffer(f, m *statement) (string, bool) {
 	if len(lost) == 0 && len(gained) == 0 { // the same numbers, maybe counting other things
 		lost, gained = countsMoved(f, m)
 	}
-	if f.negated != m.negated || len(lost) == 0 || len(gained) == 0 || !sameClaim(f.core, m.core) {
+	if f.negated != m.negated || len(lost) == 0 || len(gained) == 0 || !sameClaim(f, m) {
 		return "", false
 	}
 	kind := "number"

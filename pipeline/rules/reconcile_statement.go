@@ -18,8 +18,7 @@ type statement struct {
 	body    string   // what was said, the speaker prefix aside; kept only when norm is "" (no words)
 	norm    string   // what was said, normalised as store.NormalizeContent does, then hashed (see normKey)
 	keys    keySet   // its keys, a set
-	core    []string // keys that are no values
-	values  []string // numbers and dates, canonical: what the statement says of its subject
+	values  []string // its keys that are numbers and dates, canonical: what it says of its subject
 	counts  []string // each number with the noun it counts, "2 dog" in "2 dogs and 3 cats"
 	idents  []string // numbers that name a thing ("room 12", "fact 2"): part of what it is about
 	negated bool
@@ -71,7 +70,7 @@ func newStatement(content, user string) *statement {
 		seen = make(map[string]bool, len(ws))
 	}
 	keys := make([]string, 0, len(ws))
-	var core, values, idents []string
+	var values, idents []string
 	for i, w := range ws {
 		k := key(w)
 		if k == "" || w.Lower == name { // "Bob runs." said by Bob is "I run."
@@ -95,12 +94,10 @@ func newStatement(content, user string) *statement {
 		keys = append(keys, k)
 		if w.Value != "" && !strings.HasPrefix(k, identPrefix) {
 			values = append(values, k)
-		} else {
-			core = append(core, k)
 		}
 	}
 	s.keys = setOfKeys(keys)
-	s.core, s.values, s.idents = exact(core), exact(values), exact(idents)
+	s.values, s.idents = exact(values), exact(idents)
 	s.counts = exact(counts(ws))
 	s.negated = negated(ws)
 	s.subject = subject(ws, s.speaker)

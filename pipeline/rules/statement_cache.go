@@ -6,26 +6,29 @@ import (
 	"sync"
 )
 
-// statementCacheSize bounds the statements kept between requests. A scope's memories come up as
-// related again and again (each new fact of a user meets the same few), so reading each once saves
-// most of a Reconciler's work. A statement of a typical fact takes about 700 bytes, so the cache
-// holds about 12 MiB when full; it then starts over.
-const statementCacheSize = 16384
+// statementCacheGeneration bounds the statements kept between requests. A scope's memories come
+// up as related again and again (each new fact of a user meets the same few), so reading each once
+// saves most of a Reconciler's work. The cache keeps two generations: when the newer holds this many
+// statements it becomes the older, and the older is dropped; a statement found in the older moves to
+// the newer. A statement of a typical fact takes about 600 bytes, so the cache holds at most 8,192 of
+// them, about 5 MiB.
+const statementCacheGeneration = 4096
 
 // statements caches the statements the Reconcilers have read, by content and user. A statement is
 // never changed once read, so one may serve any number of goroutines.
-var statements = statementCache{m: make(map[statementKey]*statement), seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}}
+var statements = statementCache{now: make(map[statementKey]*statement), seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}}
 
 // statementKey identifies a content and a user by two hashes of them, with independent seeds: the
 // cache keeps neither string, and two pairs share a key with a chance of 2^-128.
 type statementKey [2]uint64
 
 type statementCache struct {
-	mu    sync.Mutex
-	m     map[statementKey]*statement
-	seeds [2]maphash.Seed
+	mu       sync.Mutex
+	now, old map[statementKey]*statement // the newer generation and the older
+	seeds    [2]maphash.Seed
 }
 
+// key returns the key of content said by user.
 func (c *statementCache) key(content, user string) statementKey {
 	var k statementKey
 	for i, seed := range c.seeds {
@@ -45,17 +48,27 @@ func (c *statementCache) key(content, user string) statementKey {
 func (c *statementCache) get(content, user string) *statement {
 	k := c.key(content, user)
 	c.mu.Lock()
-	s, ok := c.m[k]
+	s, ok := c.now[k]
+	if !ok {
+		if s, ok = c.old[k]; ok {
+			c.put(k, s)
+		}
+	}
 	c.mu.Unlock()
 	if ok {
 		return s
 	}
 	s = newStatement(content, user)
 	c.mu.Lock()
-	if len(c.m) >= statementCacheSize {
-		clear(c.m)
-	}
-	c.m[k] = s
+	c.put(k, s)
 	c.mu.Unlock()
 	return s
+}
+
+// put adds s to the newer generation, starting a new one if it is full. c.mu must be held.
+func (c *statementCache) put(k statementKey, s *statement) {
+	if len(c.now) >= statementCacheGeneration {
+		c.old, c.now = c.now, make(map[statementKey]*statement, statementCacheGeneration)
+	}
+	c.now[k] = s
 }
