@@ -31,12 +31,20 @@ type subscription struct {
 	ready chan struct{} // capacity 1: signalled when queue gains a run, or the run goes
 }
 
-// Publish hands a committed change of a run to every subscriber of that run.
+// Publish hands a committed change of a run to every subscriber of that run. r becomes the hub's:
+// one subscriber gets it and the others copies (the run of a large file lists hundreds of thousands
+// of operations), so the caller must keep no reference to its maps and slices.
 func (h *Hub) Publish(r Run) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	for s := range h.subs[r.ID] {
-		s.push(r.Clone())
+	subs := h.subs[r.ID]
+	i := 0
+	for s := range subs {
+		if i++; i < len(subs) {
+			s.push(r.Clone())
+		} else {
+			s.push(r)
+		}
 	}
 }
 

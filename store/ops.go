@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"fmt"
+	"slices"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -73,23 +74,36 @@ func readSpilledOps(tx *bolt.Tx, key []byte, parts int, r *status.Run) error {
 	if b == nil {
 		return fmt.Errorf("%w: run %s: record names %d parts of operations, and the file has none", errs.Corrupt, r.ID, parts)
 	}
+	// Two passes: the parts' counts first, so that each list is allocated once at its size (a run
+	// of a large file lists hundreds of thousands of operations), then the operations.
 	ops := &r.CommittedOperations
+	counts := [3]int{len(ops.Created), len(ops.Updated), len(ops.Deleted)}
 	c := b.Cursor()
 	n := 0
 	for k, v := c.Seek(key); k != nil && bytes.HasPrefix(k, key); k, v = c.Next() {
 		d := codec.NewDecoder(v)
-		var part status.Operations
-		decodeOps(&d, &part, false)
+		for i := range counts {
+			counts[i] += d.Length()
+		}
 		if err := d.Err(); err != nil {
 			return fmt.Errorf("run %s: operations part %d: %w", r.ID, n, err)
 		}
-		ops.Created = append(ops.Created, part.Created...)
-		ops.Updated = append(ops.Updated, part.Updated...)
-		ops.Deleted = append(ops.Deleted, part.Deleted...)
 		n++
 	}
 	if n != parts {
 		return fmt.Errorf("%w: run %s: %d parts of operations, the record names %d", errs.Corrupt, r.ID, n, parts)
+	}
+	ops.Created = slices.Grow(ops.Created, counts[0]-len(ops.Created))
+	ops.Updated = slices.Grow(ops.Updated, counts[1]-len(ops.Updated))
+	ops.Deleted = slices.Grow(ops.Deleted, counts[2]-len(ops.Deleted))
+	n = 0
+	for k, v := c.Seek(key); k != nil && bytes.HasPrefix(k, key); k, v = c.Next() {
+		d := codec.NewDecoder(v)
+		appendOps(&d, ops)
+		if err := d.Err(); err != nil {
+			return fmt.Errorf("run %s: operations part %d: %w", r.ID, n, err)
+		}
+		n++
 	}
 	r.DeriveCreated()
 	return nil

@@ -59,6 +59,27 @@ func encodeOps(e *codec.Encoder, ops *status.Operations) {
 	}
 }
 
+// appendOps appends the operations of one part (as encodeOps wrote them) to ops, in place: the
+// caller has made room for them.
+func appendOps(d *codec.Decoder, ops *status.Operations) {
+	created, updated, deleted := d.Length(), d.Length(), d.Length()
+	if created+updated+deleted > d.Len() {
+		d.Fail("operation count")
+		return
+	}
+	for _, kind := range []struct {
+		list *[]status.Operation
+		n    int
+	}{{&ops.Created, created}, {&ops.Updated, updated}, {&ops.Deleted, deleted}} {
+		for range kind.n {
+			if d.Err() != nil {
+				return
+			}
+			*kind.list = append(*kind.list, status.Operation{MemoryID: d.Str(), CommittedAt: readTime(d, false)})
+		}
+	}
+}
+
 func decodeOps(d *codec.Decoder, ops *status.Operations, legacy bool) {
 	created, updated, deleted := d.Length(), d.Length(), d.Length()
 	n := created + updated + deleted

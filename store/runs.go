@@ -274,7 +274,7 @@ func (t *Tx) writeRun(key []byte, prev *was, next *status.Run) error {
 			}
 			// What a watcher sees of the step between: the run taken, not yet ended.
 			next.DeriveCreated()
-			step := *next
+			step := next.Clone() // published, so owned by the subscribers (see Options.OnRunChange)
 			step.Status, step.Step, step.Error, step.CompletedAt = via, prev.step, "", time.Time{}
 			t.op.changed = append(t.op.changed, step)
 			next.Revision++
@@ -305,13 +305,12 @@ func (t *Tx) writeRun(key []byte, prev *was, next *status.Run) error {
 		}
 	}
 	if prev == nil || prev.status != next.Status {
-		published := *next
+		published := next.Clone() // owned by the subscribers (see Options.OnRunChange)
 		if spilled > 0 {
-			published = next.Clone()
 			if err := readSpilledOps(t.tx, key, spilled, &published); err != nil {
 				// Publishing must not stop the write (the run's end, say): publish what the record
 				// says, and let reads of the run report the damaged part.
-				published = *next
+				published = next.Clone()
 			}
 		}
 		t.op.changed = append(t.op.changed, published)

@@ -50,7 +50,8 @@ type Options struct {
 	// MaxBatch bounds the write functions grouped in one transaction; default DefaultMaxBatch.
 	MaxBatch int
 	// OnRunChange is called, in commit order and from the writer goroutine, with every run whose
-	// status a committed transaction changed. It must not block.
+	// status a committed transaction changed. It must not block. The run is its own: the store keeps
+	// no reference to its maps and slices.
 	OnRunChange func(status.Run)
 	// OnRunRemoved is called, as OnRunChange is, with the ID of every run a committed transaction
 	// removed (PurgeUser). It must not block.
