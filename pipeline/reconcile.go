@@ -39,7 +39,7 @@ func (d *driver) reconcile(r *status.Run, runUUID uuid.UUID, step int, out *batc
 	req := ReconcileRequest{Group: r.Group, UserID: r.UserID, Properties: r.Properties, Facts: make([]Candidate, to-from)}
 	versions := map[string]int{}
 	related := make([]map[string]bool, to-from)
-	part := newPartIndex(r, runUUID, step, now)
+	part := newPartIndex(r, runUUID, step, now, to-from)
 	queries := make([]store.RelatedQuery, to-from)
 	for i := from; i < to; i++ {
 		f := &out.Facts[i]

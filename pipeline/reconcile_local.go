@@ -29,8 +29,10 @@ type partIndex struct {
 	byID     map[string]int   // memory ID -> fact index within the part
 }
 
-func newPartIndex(r *status.Run, runUUID uuid.UUID, step int, now time.Time) *partIndex {
-	return &partIndex{run: r, runUUID: runUUID, step: step, now: now, postings: map[string][]int{}, byID: map[string]int{}}
+// newPartIndex returns the index of a part of n facts.
+func newPartIndex(r *status.Run, runUUID uuid.UUID, step int, now time.Time, n int) *partIndex {
+	return &partIndex{run: r, runUUID: runUUID, step: step, now: now, postings: make(map[string][]int, 8*n),
+		facts: make([]memory.Memory, 0, n), byID: make(map[string]int, n)}
 }
 
 // related returns up to limit earlier facts of the part, of topic, that share the most of terms, the

@@ -53,9 +53,19 @@ func termPrefix(scope []byte, term string) []byte {
 // end of a node, but keys in random order each into the middle, which costs a copy of the node per
 // key (quadratic for a memory with thousands of terms).
 func postingKeys(scope []byte, terms []string, id []byte) [][]byte {
+	size := 0
+	for _, term := range terms {
+		size += len(scope) + binary.MaxVarintLen64 + len(term) + len(id)
+	}
+	buf := make([]byte, 0, size) // every key in one allocation
 	keys := make([][]byte, len(terms))
 	for i, term := range terms {
-		keys[i] = append(termPrefix(scope, term), id...)
+		start := len(buf)
+		buf = append(buf, scope...)
+		buf = binary.AppendUvarint(buf, uint64(len(term)))
+		buf = append(buf, term...)
+		buf = append(buf, id...)
+		keys[i] = buf[start:len(buf):len(buf)]
 	}
 	slices.SortFunc(keys, bytes.Compare)
 	return keys

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/mnemohq/mnemo/internal/analysis"
 	"github.com/mnemohq/mnemo/store"
@@ -152,8 +153,14 @@ func counts(ws []analysis.Word) []string {
 	return out
 }
 
+// isFoldSpace reports whether r is a space that foldName turns into " ".
+func isFoldSpace(r rune) bool { return r != ' ' && unicode.IsSpace(r) }
+
 // foldName is the form in which speakers compare: lower case, spaces collapsed.
 func foldName(name string) string {
+	if !strings.Contains(name, "  ") && strings.TrimSpace(name) == name && !strings.ContainsFunc(name, isFoldSpace) {
+		return strings.ToLower(name) // one space between words already: no copy but the lower case
+	}
 	return strings.ToLower(strings.Join(strings.Fields(name), " "))
 }
 
