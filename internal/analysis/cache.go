@@ -5,19 +5,23 @@ import (
 	"sync"
 )
 
-// Bounds of the cache of Words: how many texts, and how long a text may be to be cached. A cache
-// that is full starts over, so its size stays bounded whatever the input.
+// Bounds of the cache of Words: how many texts a generation holds, and how long a text may be to be
+// cached. The cache keeps two generations: when the newer is full it becomes the older, and the
+// older is dropped; a text found in the older moves to the newer. So it holds at most twice
+// wordsCacheGeneration texts, whatever the input.
 const (
-	wordsCacheTexts = 2048
-	wordsCacheLen   = 2048
+	wordsCacheGeneration = 512
+	wordsCacheLen        = 2048
 )
 
-// wordsOf caches the words of recent short texts.
-var wordsOf = wordsCache{m: make(map[string][]Word)}
+// wordsOf caches the words of recent short texts: the index, the reconciler and the embedder read
+// each fact in turn, within a few hundred other texts. A text's words take about 64 bytes a word, so
+// the cache holds at most about 2 MiB.
+var wordsOf = wordsCache{now: make(map[string][]Word)}
 
 type wordsCache struct {
-	mu sync.Mutex
-	m  map[string][]Word
+	mu       sync.Mutex
+	now, old map[string][]Word // the newer generation and the older
 }
 
 func (c *wordsCache) get(text string) ([]Word, bool) {
@@ -25,8 +29,13 @@ func (c *wordsCache) get(text string) ([]Word, bool) {
 		return nil, false
 	}
 	c.mu.Lock()
-	ws, ok := c.m[text]
-	c.mu.Unlock()
+	defer c.mu.Unlock()
+	ws, ok := c.now[text]
+	if !ok {
+		if ws, ok = c.old[text]; ok {
+			c.add(strings.Clone(text), ws)
+		}
+	}
 	return ws, ok
 }
 
@@ -35,9 +44,14 @@ func (c *wordsCache) put(text string, ws []Word) {
 		return
 	}
 	c.mu.Lock()
-	if len(c.m) >= wordsCacheTexts {
-		clear(c.m)
-	}
-	c.m[strings.Clone(text)] = ws
+	c.add(strings.Clone(text), ws)
 	c.mu.Unlock()
+}
+
+// add adds text's words to the newer generation, starting a new one if it is full. c.mu must be held.
+func (c *wordsCache) add(text string, ws []Word) {
+	if len(c.now) >= wordsCacheGeneration {
+		c.old, c.now = c.now, make(map[string][]Word, wordsCacheGeneration)
+	}
+	c.now[text] = ws
 }
