@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"hash/fnv"
 	"maps"
@@ -93,10 +94,93 @@ func (t *Tx) dropTerms(scope []byte, terms []string, id []byte) error {
 	return nil
 }
 
+// memID is a memory ID as two big-endian halves, which compare as the 16 bytes do, but faster.
+type memID struct{ hi, lo uint64 }
+
+func idOf(b []byte) memID {
+	return memID{binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:16])}
+}
+
+func (id memID) bytes() [16]byte {
+	var b [16]byte
+	binary.BigEndian.PutUint64(b[:8], id.hi)
+	binary.BigEndian.PutUint64(b[8:], id.lo)
+	return b
+}
+
+// hitCounter counts, for one query, how many of its terms each memory found has: an open-addressing
+// table over the IDs' random low bits, reused from query to query (a map would grow again for each).
+type hitCounter struct {
+	slots []int32  // 0: empty; i+1: found[i]
+	found []scored // the memories found, in the order they were
+	mask  uint64
+}
+
+// reset empties the counter for a query that finds at most n postings.
+func (h *hitCounter) reset(n int) {
+	size := 16
+	for size < 2*n {
+		size *= 2
+	}
+	if len(h.slots) < size {
+		h.slots = make([]int32, size)
+	} else {
+		h.slots = h.slots[:size]
+		clear(h.slots)
+	}
+	h.mask = uint64(size - 1)
+	h.found = h.found[:0]
+}
+
+// add counts a posting of memory id.
+func (h *hitCounter) add(id memID) {
+	for i := id.lo & h.mask; ; i = (i + 1) & h.mask {
+		switch j := h.slots[i]; {
+		case j == 0:
+			h.found = append(h.found, scored{id, 1})
+			h.slots[i] = int32(len(h.found))
+			return
+		case h.found[j-1].id == id:
+			h.found[j-1].hits++
+			return
+		}
+	}
+}
+
+func compareIDs(a, b memID) int {
+	if c := cmp.Compare(a.hi, b.hi); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.lo, b.lo)
+}
+
 // scored is a memory ID and how many of a lookup's terms it has.
 type scored struct {
-	id   [16]byte
+	id   memID
 	hits int
+}
+
+// better reports whether a comes before b among related memories: it has more of the lookup's
+// terms, or as many and is newer (memory IDs sort by time).
+func (a *scored) better(b *scored) bool {
+	if a.hits != b.hits {
+		return a.hits > b.hits
+	}
+	return compareIDs(a.id, b.id) > 0
+}
+
+// selectBest moves the k best of ids to its start, best first; the order of the rest is left
+// undefined. It costs len(ids) x k comparisons: a lookup keeps a few of the hundreds it finds.
+func selectBest(ids []scored, k int) {
+	for i := range k {
+		best := i
+		for j := i + 1; j < len(ids); j++ {
+			if ids[j].better(&ids[best]) {
+				best = j
+			}
+		}
+		ids[i], ids[best] = ids[best], ids[i]
+	}
 }
 
 // RelatedQuery is one lookup of Related: a fact's topic and index terms, and how many memories it
@@ -120,8 +204,7 @@ func (s *Store) Related(scope Scope, properties map[string]string, queries []Rel
 			return nil
 		}
 		l := relatedLookup{tx: tx, c: b.Cursor(), prefix: scope.prefix(), properties: properties, now: now,
-			hashes: map[string][]byte{}, read: map[[16]byte]*memory.Memory{}, attrs: newAttrsCache(tx),
-			hits: map[[16]byte]int{}}
+			hashes: map[string][]byte{}, read: map[[16]byte]*memory.Memory{}, attrs: newAttrsCache(tx)}
 		for i, q := range queries {
 			if len(q.Terms) > 0 && q.Limit > 0 {
 				out[i] = l.find(&q)
@@ -144,8 +227,7 @@ type relatedLookup struct {
 	read       map[[16]byte]*memory.Memory // nil: deleted, damaged or hidden
 	attrs      *attrsCache
 	// scratch
-	hits map[[16]byte]int // memory ID -> how many of a query's terms it has
-	ids  []scored
+	hits hitCounter
 	end  []byte
 }
 
@@ -160,8 +242,7 @@ func (l *relatedLookup) find(q *RelatedQuery) []memory.Memory {
 		want = termsHash(l.properties, q.Topic)
 		l.hashes[q.Topic] = want
 	}
-	hits := l.hits
-	clear(hits)
+	l.hits.reset(len(q.Terms) * termKeep)
 	for _, term := range q.Terms {
 		tp := termPrefix(l.prefix, term)
 		end := append(l.end[:0], tp...)
@@ -176,33 +257,24 @@ func (l *relatedLookup) find(q *RelatedQuery) []memory.Memory {
 		for scanned, kept := 0, 0; k != nil && bytes.HasPrefix(k, tp) && scanned < termScan && kept < termKeep; k, v = l.c.Prev() {
 			scanned++
 			if len(k) == len(tp)+16 && bytes.Equal(v, want) {
-				hits[[16]byte(k[len(tp):])]++
+				l.hits.add(idOf(k[len(tp):]))
 				kept++
 			}
 		}
 	}
-	ids := l.ids[:0]
-	for id, n := range hits {
-		ids = append(ids, scored{id, n})
-	}
-	l.ids = ids
-	slices.SortFunc(ids, func(a, b scored) int {
-		if a.hits != b.hits {
-			return b.hits - a.hits
-		}
-		return bytes.Compare(b.id[:], a.id[:]) // newer first
-	})
+	ids := l.hits.found
+	// The best first, as many as are still wanted at a time: a fact wants a few of the hundreds
+	// of memories its terms find, and some may turn out hidden.
 	var out []memory.Memory
-	if len(ids) > 0 {
-		out = make([]memory.Memory, 0, min(q.Limit, len(ids)))
-	}
-	for _, id := range ids {
-		if len(out) == q.Limit {
-			break
+	for len(out) < q.Limit && len(ids) > 0 {
+		k := min(len(ids), q.Limit-len(out))
+		selectBest(ids, k)
+		for _, id := range ids[:k] {
+			if m := l.memory(id.id.bytes()); m != nil {
+				out = append(out, *m)
+			}
 		}
-		if m := l.memory(id.id); m != nil {
-			out = append(out, *m)
-		}
+		ids = ids[k:]
 	}
 	if len(out) == 0 {
 		return nil // none, however many postings were read
