@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"slices"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -82,5 +83,42 @@ func TestRelatedIsBoundedAndScoped(t *testing.T) {
 	}
 	if fmt.Sprint(names(got[0])) != "[common u297 common u296]" {
 		t.Errorf("after a delete and an expiry: %q", names(got[0]))
+	}
+}
+
+// TestHitCounter counts postings whose IDs collide in the table (equal low halves) and checks the
+// selection of the best against a full sort.
+func TestHitCounter(t *testing.T) {
+	var h hitCounter
+	for round := range 3 {
+		h.reset(40)
+		want := map[memID]int{}
+		for i := range 40 {
+			id := memID{hi: uint64(i % 7), lo: uint64(i%3) << 20} // many share a slot
+			h.add(id)
+			want[id]++
+		}
+		if len(h.found) != len(want) {
+			t.Fatalf("round %d: %d memories counted, want %d", round, len(h.found), len(want))
+		}
+		for _, s := range h.found {
+			if want[s.id] != s.hits {
+				t.Errorf("round %d: %v counted %d times, want %d", round, s.id, s.hits, want[s.id])
+			}
+		}
+		all := slices.Clone(h.found)
+		slices.SortFunc(all, func(a, b scored) int {
+			if a.better(&b) {
+				return -1
+			}
+			if b.better(&a) {
+				return 1
+			}
+			return 0
+		})
+		selectBest(h.found, 5)
+		if !slices.Equal(h.found[:5], all[:5]) {
+			t.Errorf("round %d: best %v, want %v", round, h.found[:5], all[:5])
+		}
 	}
 }
