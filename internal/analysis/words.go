@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -29,7 +30,7 @@ type Word struct {
 	Value string
 	// Clause numbers the clause the word belongs to: it counts the clause breaks (, ; . ! ? … and
 	// brackets, dashes and their ideographic forms) before the word.
-	Clause int
+	Clause int32
 }
 
 // Term returns the word's index term: its Stem, or "" for a stop word.
@@ -57,8 +58,9 @@ func Words(text string) []Word {
 // readWords is Words without the cache.
 func readWords(text string) []Word {
 	text = strings.ToValidUTF8(text, "\uFFFD")
-	ws := make([]Word, 0, min(len(text)/4+1, 256)) // room for the words of English text, most often
-	clause := 0
+	scratch := wordScratch.Get().(*[]Word)
+	ws := (*scratch)[:0]
+	var clause int32
 	it := words.FromString(text)
 	for it.Next() {
 		tok := it.Value()
@@ -70,16 +72,28 @@ func readWords(text string) []Word {
 		}
 		ws = append(ws, newWord(tok, clause))
 	}
-	if len(ws) == 0 {
-		return nil
+	var out []Word
+	if len(ws) > 0 {
+		// A slice of its own size: the words of short texts are cached (see wordsCache).
+		out = append(make([]Word, 0, len(ws)), ws...)
+		interjectionNo(out)
+		compoundNumbers(out)
 	}
-	interjectionNo(ws)
-	compoundNumbers(ws)
-	return ws
+	if cap(ws) <= maxWordScratch {
+		*scratch = ws[:0]
+		wordScratch.Put(scratch)
+	}
+	return out
 }
 
+// wordScratch holds the slices readWords gathers a text's words in, before it copies them to one of
+// their size; one longer than maxWordScratch words is left to the collector.
+var wordScratch = sync.Pool{New: func() any { ws := make([]Word, 0, 64); return &ws }}
+
+const maxWordScratch = 4096
+
 // newWord describes tok, a word of clause clause.
-func newWord(tok string, clause int) Word {
+func newWord(tok string, clause int32) Word {
 	w, ok := lexemes.get(tok)
 	if !ok {
 		w = describe(tok)

@@ -94,11 +94,11 @@ func TestWordsValues(t *testing.T) {
 
 func TestWordsClauses(t *testing.T) {
 	t.Parallel()
-	var got []int
+	var got []int32
 	for _, w := range analysis.Words("I live in Paris, with my wife; we met at 10:30 (really) — yes") {
 		got = append(got, w.Clause)
 	}
-	want := []int{0, 0, 0, 0, 1, 1, 1, 2, 2, 2, 2, 2, 3, 5}
+	want := []int32{0, 0, 0, 0, 1, 1, 1, 2, 2, 2, 2, 2, 3, 5}
 	if !slices.Equal(got, want) {
 		t.Errorf("clauses %v; want %v", got, want)
 	}
