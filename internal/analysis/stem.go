@@ -25,9 +25,9 @@ func notStemRune(r rune) bool {
 }
 
 // lexemeCacheWords bounds the tokens whose descriptions are cached, and lexemeCacheLen the length of
-// a token that is: the 16,384 most frequent words of English make about 97% of its running text, a
-// description takes about 150 bytes with its entry (so the cache at most about 2.5 MiB), and the
-// bound keeps hostile input (random tokens) from growing the cache without end.
+// a token that is: the most frequent few thousand words make most of a language's running text, a
+// description takes about 150 bytes with its entry (so the cache holds at most about 2.5 MiB), and
+// the bound keeps hostile input (random tokens) from growing the cache without end.
 const (
 	lexemeCacheWords = 1 << 14
 	lexemeCacheLen   = 32
