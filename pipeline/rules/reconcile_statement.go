@@ -29,7 +29,7 @@ type statement struct {
 }
 
 // A statement is cached (see statementCache) for every memory a fact meets, so it keeps only what
-// comparing needs, in slices of their exact size: about 700 bytes for a sentence of twenty words.
+// comparing needs, in slices of their exact size: about 600 bytes for a sentence of twenty words.
 
 // normKey is the form in which a statement keeps its normalised body: the body's SHA-256 (its first
 // 16 bytes, marked by a leading 1), or "" for a body without words. Equal bodies have equal keys, and
@@ -56,13 +56,13 @@ func newStatement(content, user string) *statement {
 	body = strings.TrimSpace(body)
 	norm := store.NormalizeContent(body)
 	s := &statement{speaker: foldName(speaker), norm: normKey(norm)}
-	if norm == "" {
-		s.body = body // punctuation alone: compared as it is
-	}
 	if len(body) > maxStatementBytes {
 		sum := sha256.Sum256([]byte(norm))
 		s.long, s.norm = true, "\x00"+string(sum[:]) // equal norms, equal sums: all it keeps
 		return s
+	}
+	if norm == "" {
+		s.body = body // punctuation alone: compared as it is
 	}
 	ws := analysis.Words(body)
 	name, _, _ := strings.Cut(s.speaker, " ")
