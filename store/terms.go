@@ -97,10 +97,12 @@ func (t *Tx) dropTerms(scope []byte, terms []string, id []byte) error {
 // memID is a memory ID as two big-endian halves, which compare as the 16 bytes do, but faster.
 type memID struct{ hi, lo uint64 }
 
+// idOf reads the 16 bytes of a memory ID.
 func idOf(b []byte) memID {
 	return memID{binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:16])}
 }
 
+// bytes returns the ID as its 16 bytes.
 func (id memID) bytes() [16]byte {
 	var b [16]byte
 	binary.BigEndian.PutUint64(b[:8], id.hi)
@@ -147,6 +149,7 @@ func (h *hitCounter) add(id memID) {
 	}
 }
 
+// compareIDs orders memory IDs as their bytes do: by time.
 func compareIDs(a, b memID) int {
 	if c := cmp.Compare(a.hi, b.hi); c != 0 {
 		return c
