@@ -33,3 +33,39 @@ func TestWordsCacheGenerations(t *testing.T) {
 		t.Error("a text longer than wordsCacheLen was cached")
 	}
 }
+
+// TestLexemeCacheGenerations describes more tokens than the lexeme cache holds: a word in use all
+// along stays cached, the cache never holds more than two generations, and a token seen once long
+// ago is described anew, the same.
+func TestLexemeCacheGenerations(t *testing.T) {
+	c := new(lexemeCache)
+	c.now.Store(new(lexemeGeneration))
+	size := func() int64 {
+		n := c.now.Load().size.Load()
+		if old := c.old.Load(); old != nil {
+			n += old.size.Load()
+		}
+		return n
+	}
+	c.put("Tea", describe("Tea"))
+	for i := range 3 * lexemeCacheGeneration {
+		tok := fmt.Sprint(i)
+		c.put(tok, describe(tok))
+		if i%(lexemeCacheGeneration/2) == 0 {
+			if w, ok := c.get("Tea"); !ok || w.Stem != "tea" {
+				t.Fatalf("after %d other tokens, a word in use all along: %+v, %v", i, w, ok)
+			}
+		}
+		if n := size(); n > 2*lexemeCacheGeneration {
+			t.Fatalf("the cache holds %d tokens, more than two generations", n)
+		}
+	}
+	if _, ok := c.get("0"); ok {
+		t.Error("a token not seen for three generations is still cached")
+	}
+	long := strings.Repeat("x", lexemeCacheLen+1)
+	c.put(long, describe(long))
+	if _, ok := c.get(long); ok {
+		t.Error("a token longer than lexemeCacheLen was cached")
+	}
+}

@@ -24,38 +24,66 @@ func notStemRune(r rune) bool {
 	return r != '\'' && !unicode.Is(unicode.Latin, r)
 }
 
-// lexemeCacheWords bounds the tokens whose descriptions are cached, and lexemeCacheLen the length of
-// a token that is: the most frequent few thousand words make most of a language's running text, a
-// description takes about 150 bytes with its entry (so the cache holds at most about 2.5 MiB), and
-// the bound keeps hostile input (random tokens) from growing the cache without end.
+// lexemeCacheGeneration bounds the tokens whose descriptions a generation of the cache holds, and
+// lexemeCacheLen the length of a token that is cached. The cache keeps two generations: when the
+// newer is full it becomes the older, and the older is dropped; a token found in the older moves to
+// the newer. So the words in use stay, whatever else passed through (a cache that filled once and then
+// only served what it held kept the numbers of one workload and described every word of the next
+// anew), and hostile input (random tokens) cannot grow it: a description takes about 150 bytes with
+// its entry, so the cache holds at most about 2.5 MiB.
 const (
-	lexemeCacheWords = 1 << 14
-	lexemeCacheLen   = 32
+	lexemeCacheGeneration = 1 << 13
+	lexemeCacheLen        = 32
 )
 
 // lexemeCache maps tokens, as written, to their Word (Clause aside), for any number of goroutines:
 // a memory engine sees the same words again and again, and describing one (lower case, stem, value)
-// costs a microsecond. It fills up to lexemeCacheWords and then only serves what it holds.
+// costs a microsecond. Reads take no lock.
 type lexemeCache struct {
+	now, old atomic.Pointer[lexemeGeneration]
+	mu       sync.Mutex // held to start a generation
+}
+
+// lexemeGeneration is one generation of the lexeme cache.
+type lexemeGeneration struct {
 	m    sync.Map // string -> Word
 	size atomic.Int64
 }
 
-var lexemes lexemeCache
+var lexemes = func() *lexemeCache {
+	c := new(lexemeCache)
+	c.now.Store(new(lexemeGeneration))
+	return c
+}()
 
 func (c *lexemeCache) get(tok string) (Word, bool) {
-	v, ok := c.m.Load(tok)
-	if !ok {
-		return Word{}, false
+	if v, ok := c.now.Load().m.Load(tok); ok {
+		return v.(Word), true
 	}
-	return v.(Word), true
+	if old := c.old.Load(); old != nil {
+		if v, ok := old.m.Load(tok); ok {
+			c.put(tok, v.(Word))
+			return v.(Word), true
+		}
+	}
+	return Word{}, false
 }
 
 func (c *lexemeCache) put(tok string, w Word) {
-	if len(tok) > lexemeCacheLen || c.size.Load() >= lexemeCacheWords {
+	if len(tok) > lexemeCacheLen {
 		return
 	}
-	if _, loaded := c.m.LoadOrStore(strings.Clone(tok), w); !loaded {
-		c.size.Add(1)
+	g := c.now.Load()
+	if g.size.Load() >= lexemeCacheGeneration {
+		c.mu.Lock()
+		if g = c.now.Load(); g.size.Load() >= lexemeCacheGeneration {
+			c.old.Store(g)
+			g = new(lexemeGeneration)
+			c.now.Store(g)
+		}
+		c.mu.Unlock()
+	}
+	if _, loaded := g.m.LoadOrStore(strings.Clone(tok), w); !loaded {
+		g.size.Add(1)
 	}
 }
