@@ -82,12 +82,14 @@ func readSpilledOps(tx *bolt.Tx, key []byte, parts int, r *status.Run) error {
 	n := 0
 	for k, v := c.Seek(key); k != nil && bytes.HasPrefix(k, key); k, v = c.Next() {
 		d := codec.NewDecoder(v)
-		for i := range counts {
-			counts[i] += d.Length()
+		created, updated, deleted := d.Length(), d.Length(), d.Length()
+		if d.Err() == nil && created+updated+deleted > d.Len() { // an operation takes a byte at least
+			d.Fail("operation count")
 		}
 		if err := d.Err(); err != nil {
 			return fmt.Errorf("run %s: operations part %d: %w", r.ID, n, err)
 		}
+		counts[0], counts[1], counts[2] = counts[0]+created, counts[1]+updated, counts[2]+deleted
 		n++
 	}
 	if n != parts {
