@@ -96,16 +96,18 @@ func spillTwoParts(t *testing.T, s *Store) status.Run {
 	return r
 }
 
-// TestDamagedPartOfOperations damages one spilled part of a running run's operations: reading the
-// run is ErrCorrupt, FailDamagedRun ends it failed (the driver's remedy), and a write that ends it
-// otherwise is not stopped by the damage either.
+// TestDamagedPartOfOperations damages one spilled part of a running run's operations (a truncated
+// count; counts of more operations than the part has bytes): reading the run is ErrCorrupt,
+// FailDamagedRun ends it failed (the driver's remedy), and a write that ends it otherwise is not
+// stopped by the damage either.
 func TestDamagedPartOfOperations(t *testing.T) {
 	t.Parallel()
-	for _, end := range []string{"FailDamagedRun", "UpdateRun"} {
+	for i, end := range []string{"FailDamagedRun", "UpdateRun", "FailDamagedRun", "UpdateRun"} {
+		damaged := [][]byte{{0xff}, {2, 2, 2, 0, 0}}[i/2]
 		s, _ := setup(t)
 		r := spillTwoParts(t, s)
 		key, _ := idBytes("id", r.ID)
-		if err := s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketRunOps).Put(runOpsKey(key, 1), []byte{0xff}) }); err != nil {
+		if err := s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketRunOps).Put(runOpsKey(key, 1), damaged) }); err != nil {
 			t.Fatal(err)
 		}
 		_, err := s.Run(r.ID)
