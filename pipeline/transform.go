@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/mnemohq/mnemo/memory"
 	"github.com/mnemohq/mnemo/store"
@@ -92,5 +93,11 @@ func wordSet(norm string) string {
 
 // collapseSpace trims s and turns every run of whitespace into one space.
 func collapseSpace(s string) string {
+	if strings.TrimSpace(s) == s && !strings.Contains(s, "  ") && !strings.ContainsFunc(s, otherSpace) {
+		return s // most facts: nothing to do, and nothing to copy
+	}
 	return strings.Join(strings.Fields(s), " ")
 }
+
+// otherSpace reports whether r is a white space other than " ".
+func otherSpace(r rune) bool { return r != ' ' && unicode.IsSpace(r) }

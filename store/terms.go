@@ -7,6 +7,7 @@ import (
 	"hash/fnv"
 	"maps"
 	"slices"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -118,6 +119,10 @@ type hitCounter struct {
 	mask  uint64
 }
 
+// hitCounters keeps the counters of lookups done, for the next: a counter's table is sized for the
+// longest query it counted.
+var hitCounters = sync.Pool{New: func() any { return new(hitCounter) }}
+
 // reset empties the counter for a query that finds at most n postings.
 func (h *hitCounter) reset(n int) {
 	size := 16
@@ -206,8 +211,10 @@ func (s *Store) Related(scope Scope, properties map[string]string, queries []Rel
 		if b == nil {
 			return nil
 		}
+		hits := hitCounters.Get().(*hitCounter)
+		defer hitCounters.Put(hits)
 		l := relatedLookup{tx: tx, c: b.Cursor(), prefix: scope.prefix(), properties: properties, now: now,
-			hashes: map[string][]byte{}, read: map[[16]byte]*memory.Memory{}, attrs: newAttrsCache(tx)}
+			hashes: map[string][]byte{}, read: map[[16]byte]*memory.Memory{}, attrs: newAttrsCache(tx), hits: hits}
 		for i, q := range queries {
 			if len(q.Terms) > 0 && q.Limit > 0 {
 				out[i] = l.find(&q)
@@ -230,7 +237,7 @@ type relatedLookup struct {
 	read       map[[16]byte]*memory.Memory // nil: deleted, damaged or hidden
 	attrs      *attrsCache
 	// scratch
-	hits hitCounter
+	hits *hitCounter
 	end  []byte
 }
 
