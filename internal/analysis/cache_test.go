@@ -27,6 +27,21 @@ func TestWordsCacheGenerations(t *testing.T) {
 	if _, ok := c.get("Fact number 0."); ok {
 		t.Error("a text not read for three generations is still cached")
 	}
+	// Texts of many words: the generations fill by words before they fill by texts.
+	many := strings.Repeat("a ", wordsCacheLen/2-8)
+	for i := range 4 * wordsCacheGenerationWords / (wordsCacheLen / 2) {
+		text := fmt.Sprint(many, i)
+		c.put(text, readWords(text))
+		n := 0
+		for _, g := range []map[string][]Word{c.now, c.old} {
+			for _, ws := range g {
+				n += len(ws)
+			}
+		}
+		if n > 2*wordsCacheGenerationWords {
+			t.Fatalf("the cache holds %d words, more than two generations", n)
+		}
+	}
 	long := strings.Repeat("word ", wordsCacheLen)
 	c.put(long, readWords(long))
 	if _, ok := c.get(long); ok {

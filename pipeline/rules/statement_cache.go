@@ -16,6 +16,12 @@ import (
 // generations of 4,096.
 const statementCacheGeneration = 6144
 
+// statementCacheGenerationKeys bounds the keys of the statements a generation holds: a statement of
+// 64 KiB of distinct words has thousands, and a cache of such statements would otherwise hold
+// gigabytes. A typical statement has about twelve, so this bound starts a generation early only for
+// long ones.
+const statementCacheGenerationKeys = 1 << 17
+
 // statements caches the statements the Reconcilers have read, by content and user. A statement is
 // never changed once read, so one may serve any number of goroutines.
 var statements = statementCache{now: make(map[statementKey]*statement), seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}}
@@ -27,6 +33,7 @@ type statementKey [2]uint64
 type statementCache struct {
 	mu       sync.Mutex
 	now, old map[statementKey]*statement // the newer generation and the older
+	keys     int                         // the keys of the newer generation's statements
 	seeds    [2]maphash.Seed
 }
 
@@ -69,8 +76,9 @@ func (c *statementCache) get(content, user string) *statement {
 
 // put adds s to the newer generation, starting a new one if it is full. c.mu must be held.
 func (c *statementCache) put(k statementKey, s *statement) {
-	if len(c.now) >= statementCacheGeneration {
-		c.old, c.now = c.now, make(map[statementKey]*statement, statementCacheGeneration)
+	if len(c.now) >= statementCacheGeneration || c.keys+len(s.keys) > statementCacheGenerationKeys {
+		c.old, c.now, c.keys = c.now, make(map[statementKey]*statement, statementCacheGeneration), 0
 	}
 	c.now[k] = s
+	c.keys += len(s.keys)
 }

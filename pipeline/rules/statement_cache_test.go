@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -29,5 +30,28 @@ func TestStatementCacheGenerations(t *testing.T) {
 	}
 	if c.get("Fact number 0.", "ann") == nil {
 		t.Fatal("a statement dropped from the cache was not read again")
+	}
+}
+
+// TestStatementCacheBoundsKeys caches statements of thousands of distinct words: the generations
+// fill by keys before they fill by statements.
+func TestStatementCacheBoundsKeys(t *testing.T) {
+	c := statementCache{now: make(map[statementKey]*statement), seeds: statements.seeds}
+	var words []string
+	for i := range 4000 {
+		words = append(words, fmt.Sprintf("w%d", i))
+	}
+	body := strings.Join(words, " ") + "."
+	for i := range 4 * statementCacheGenerationKeys / 4000 {
+		c.get(fmt.Sprint(i, " ", body), "ann")
+		n := 0
+		for _, g := range []map[statementKey]*statement{c.now, c.old} {
+			for _, st := range g {
+				n += len(st.keys)
+			}
+		}
+		if n > 2*statementCacheGenerationKeys {
+			t.Fatalf("the cache holds statements of %d keys, more than two generations", n)
+		}
 	}
 }
