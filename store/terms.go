@@ -129,7 +129,7 @@ func (h *hitCounter) reset(n int) {
 	for size < 2*n {
 		size *= 2
 	}
-	if len(h.slots) < size {
+	if cap(h.slots) < size {
 		h.slots = make([]int32, size)
 	} else {
 		h.slots = h.slots[:size]
