@@ -29,6 +29,18 @@ const RunsInFixture = 10_000
 // boltOptions are the options mnemo opens bbolt with, so the baseline pays what mnemo pays.
 var boltOptions = &bolt.Options{FreelistType: bolt.FreelistMapType, NoStatistics: true}
 
+// startRound starts a round of an end-to-end benchmark: ctx bounded by runDeadline, so that a stuck
+// engine fails the round instead of hanging it, and a new temporary folder for its files. cleanup
+// cancels the one and removes the other.
+func startRound(ctx context.Context, name string) (_ context.Context, dir string, cleanup func(), err error) {
+	dir, err = os.MkdirTemp("", "mnemo-bench-"+name+"-*")
+	if err != nil {
+		return nil, "", nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, runDeadline)
+	return ctx, dir, func() { cancel(); os.RemoveAll(dir) }, nil
+}
+
 // fixture is a mnemo file holding RunsInFixture completed runs, made once per process.
 type fixture struct {
 	once sync.Once

@@ -3,7 +3,6 @@ package bench
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -83,13 +82,11 @@ func (r BuffersRound) Ratio() float64 { return r.Work().Seconds() / r.Replay.Sec
 // The baseline is the end-to-end benchmarks' (see RunConversations): the finished file's keys and
 // values replayed into a new bbolt file, ReplayBatch puts per Update.
 func RunBuffers(ctx context.Context) (BuffersRound, error) {
-	ctx, cancel := context.WithTimeout(ctx, runDeadline)
-	defer cancel()
-	dir, err := os.MkdirTemp("", "mnemo-bench-buffers-*")
+	ctx, dir, cleanup, err := startRound(ctx, "buffers")
 	if err != nil {
 		return BuffersRound{}, err
 	}
-	defer os.RemoveAll(dir)
+	defer cleanup()
 	path := filepath.Join(dir, "buffers.db")
 	texts := MakeBufferTexts(BufferRuns)
 	opts := make([]*mnemo.AddOptions, len(texts))

@@ -3,7 +3,6 @@ package bench
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -91,13 +90,11 @@ func users(format string, n int) []string {
 // endToEnd adds the n inputs from Callers goroutines to a new file in a temporary folder, waits for
 // every run, cross-checks the users' listings, closes the engine and measures the replay baseline.
 func endToEnd(ctx context.Context, name string, n int, input func(int) (mnemo.Input, *mnemo.AddOptions), userIDs []string) (EndToEndRound, error) {
-	ctx, cancel := context.WithTimeout(ctx, runDeadline)
-	defer cancel()
-	dir, err := os.MkdirTemp("", "mnemo-bench-"+name+"-*")
+	ctx, dir, cleanup, err := startRound(ctx, name)
 	if err != nil {
 		return EndToEndRound{}, err
 	}
-	defer os.RemoveAll(dir)
+	defer cleanup()
 	path := filepath.Join(dir, name+".db")
 	eng, err := mnemo.Open(path, nil)
 	if err != nil {

@@ -143,13 +143,11 @@ func RunFile(ctx context.Context) (FileRound, error) { return RunFileSized(ctx, 
 
 // RunFileSized runs one round of the File benchmark on a file of about size bytes.
 func RunFileSized(ctx context.Context, size int) (FileRound, error) {
-	ctx, cancel := context.WithTimeout(ctx, runDeadline)
-	defer cancel()
-	dir, err := os.MkdirTemp("", "mnemo-bench-file-*")
+	ctx, dir, cleanup, err := startRound(ctx, "file")
 	if err != nil {
 		return FileRound{}, err
 	}
-	defer os.RemoveAll(dir)
+	defer cleanup()
 	doc := filepath.Join(dir, "notes.md")
 	if err := WriteMarkdown(doc, size); err != nil {
 		return FileRound{}, err

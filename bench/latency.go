@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -74,13 +73,11 @@ const ProbeMaxTarget = 100 * time.Millisecond
 // pass's accepted-to-completed time after the input was accepted, while the run is still in
 // progress (MidwayStatus says whether it was), and timed.
 func RunLatency(ctx context.Context) (LatencyRound, error) {
-	ctx, cancel := context.WithTimeout(ctx, runDeadline)
-	defer cancel()
-	dir, err := os.MkdirTemp("", "mnemo-bench-latency-*")
+	ctx, dir, cleanup, err := startRound(ctx, "latency")
 	if err != nil {
 		return LatencyRound{}, err
 	}
-	defer os.RemoveAll(dir)
+	defer cleanup()
 	msgs := MakeBigConversation(BigInputBytes)
 	l := LatencyRound{BigMessages: len(msgs)}
 	for _, m := range msgs {

@@ -106,13 +106,11 @@ func (r ReconcileRound) FillRate() float64 {
 // probe's memories in the full scope are deleted after it (not timed), so that every probe finds the
 // scope at its size.
 func RunReconcile(ctx context.Context) (ReconcileRound, error) {
-	ctx, cancel := context.WithTimeout(ctx, runDeadline)
-	defer cancel()
-	dir, err := os.MkdirTemp("", "mnemo-bench-reconcile-*")
+	ctx, dir, cleanup, err := startRound(ctx, "reconcile")
 	if err != nil {
 		return ReconcileRound{}, err
 	}
-	defer os.RemoveAll(dir)
+	defer cleanup()
 	path := filepath.Join(dir, "reconcile.db")
 	eng, err := mnemo.Open(path, nil)
 	if err != nil {

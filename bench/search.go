@@ -245,13 +245,11 @@ func Percentile(ds []time.Duration, p float64) time.Duration {
 // goes first rotating from query to query), each Search timed; then, as the baseline, every
 // memory of the scope is read with Memories.List.
 func RunSearch(ctx context.Context) (SearchRound, error) {
-	ctx, cancel := context.WithTimeout(ctx, runDeadline)
-	defer cancel()
-	dir, err := os.MkdirTemp("", "mnemo-bench-search-*")
+	ctx, dir, cleanup, err := startRound(ctx, "search")
 	if err != nil {
 		return SearchRound{}, err
 	}
-	defer os.RemoveAll(dir)
+	defer cleanup()
 	path := filepath.Join(dir, "search.db")
 	largest := SearchSizes[len(SearchSizes)-1]
 	docs := MakeSearchDocs(largest)
