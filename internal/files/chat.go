@@ -237,11 +237,14 @@ func orRoot(path string) string {
 	return path
 }
 
+// convName names the conversation that e, a conversation object, holds, as convName does.
+func (e *element) convName() string {
+	return convName(map[string]json.RawMessage{"conversation_id": e.ConversationID, "id": e.ID, "title": e.Title})
+}
+
 // messages handles a conversation object with a "messages" array (decoded in memory).
 func (s *chatState) messages(e *element, path string) error {
-	if err := s.startConversation(convName(map[string]json.RawMessage{
-		"conversation_id": e.ConversationID, "id": e.ID, "title": e.Title,
-	})); err != nil {
+	if err := s.startConversation(e.convName()); err != nil {
 		return err
 	}
 	var msgs []element
@@ -259,9 +262,7 @@ func (s *chatState) messages(e *element, path string) error {
 // chatGPT handles a conversation of ChatGPT's data export: its messages follow the parent chain
 // from current_node back to the root, or, without a current node, their create_time.
 func (s *chatState) chatGPT(e *element, path string) error {
-	if err := s.startConversation(convName(map[string]json.RawMessage{
-		"conversation_id": e.ConversationID, "id": e.ID, "title": e.Title,
-	})); err != nil {
+	if err := s.startConversation(e.convName()); err != nil {
 		return err
 	}
 	var order []string
