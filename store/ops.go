@@ -82,10 +82,7 @@ func readSpilledOps(tx *bolt.Tx, key []byte, parts int, r *status.Run) error {
 	n := 0
 	for k, v := c.Seek(key); k != nil && bytes.HasPrefix(k, key); k, v = c.Next() {
 		d := codec.NewDecoder(v)
-		created, updated, deleted := d.Length(), d.Length(), d.Length()
-		if d.Err() == nil && created+updated+deleted > d.Len() { // an operation takes a byte at least
-			d.Fail("operation count")
-		}
+		created, updated, deleted := opCounts(&d)
 		if err := d.Err(); err != nil {
 			return fmt.Errorf("run %s: operations part %d: %w", r.ID, n, err)
 		}

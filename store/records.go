@@ -59,14 +59,25 @@ func encodeOps(e *codec.Encoder, ops *status.Operations) {
 	}
 }
 
+// opCounts reads the counts of created, updated and deleted operations that encodeOps writes first,
+// and fails d if they are more than its bytes could hold (an operation takes a byte at least).
+func opCounts(d *codec.Decoder) (created, updated, deleted int) {
+	created, updated, deleted = d.Length(), d.Length(), d.Length()
+	if d.Err() == nil && created+updated+deleted > d.Len() {
+		d.Fail("operation count")
+	}
+	return created, updated, deleted
+}
+
+// readOp reads one operation as encodeOps wrote it (legacy: a schema-1 record's time).
+func readOp(d *codec.Decoder, legacy bool) status.Operation {
+	return status.Operation{MemoryID: d.Str(), CommittedAt: readTime(d, legacy)}
+}
+
 // appendOps appends the operations of one part (as encodeOps wrote them) to ops, in place: the
 // caller has made room for them.
 func appendOps(d *codec.Decoder, ops *status.Operations) {
-	created, updated, deleted := d.Length(), d.Length(), d.Length()
-	if created+updated+deleted > d.Len() {
-		d.Fail("operation count")
-		return
-	}
+	created, updated, deleted := opCounts(d)
 	for _, kind := range []struct {
 		list *[]status.Operation
 		n    int
@@ -75,25 +86,21 @@ func appendOps(d *codec.Decoder, ops *status.Operations) {
 			if d.Err() != nil {
 				return
 			}
-			*kind.list = append(*kind.list, status.Operation{MemoryID: d.Str(), CommittedAt: readTime(d, false)})
+			*kind.list = append(*kind.list, readOp(d, false))
 		}
 	}
 }
 
+// decodeOps decodes the operations of a run record into ops.
 func decodeOps(d *codec.Decoder, ops *status.Operations, legacy bool) {
-	created, updated, deleted := d.Length(), d.Length(), d.Length()
+	created, updated, deleted := opCounts(d)
 	n := created + updated + deleted
 	if n == 0 || d.Err() != nil {
 		return
 	}
-	if n > d.Len() {
-		d.Fail("operation count")
-		return
-	}
 	all := make([]status.Operation, n) // one allocation, cut in three capped slices
 	for i := range all {
-		all[i].MemoryID = d.Str()
-		all[i].CommittedAt = readTime(d, legacy)
+		all[i] = readOp(d, legacy)
 	}
 	ops.Created = capped(all[:created])
 	ops.Updated = capped(all[created : created+updated])
