@@ -9,42 +9,36 @@ import (
 // TestWordsCacheGenerations reads more texts than the cache holds: it never keeps more than two
 // generations, a text read all along stays, and texts too long are not kept.
 func TestWordsCacheGenerations(t *testing.T) {
-	c := wordsCache{now: make(map[string][]Word)}
+	c := newWordsCache()
 	const kept = "I live in Lisbon."
-	c.put(kept, readWords(kept))
+	c.Put(kept, readWords(kept))
 	for i := range 3 * wordsCacheGeneration {
 		text := fmt.Sprintf("Fact number %d.", i)
-		c.put(text, readWords(text))
+		c.Put(text, readWords(text))
 		if i%(wordsCacheGeneration/2) == 0 {
-			if _, ok := c.get(kept); !ok {
+			if _, ok := c.Get(kept); !ok {
 				t.Fatalf("after %d other texts, one read all along was dropped", i)
 			}
 		}
-		if n := len(c.now) + len(c.old); n > 2*wordsCacheGeneration {
+		if n := c.Len(); n > 2*wordsCacheGeneration {
 			t.Fatalf("the cache holds %d texts, more than two generations", n)
 		}
 	}
-	if _, ok := c.get("Fact number 0."); ok {
+	if c.Holds("Fact number 0.") {
 		t.Error("a text not read for three generations is still cached")
 	}
 	// Texts of many words: the generations fill by words before they fill by texts.
 	many := strings.Repeat("a ", wordsCacheLen/2-8)
 	for i := range 4 * wordsCacheGenerationWords / (wordsCacheLen / 2) {
 		text := fmt.Sprint(many, i)
-		c.put(text, readWords(text))
-		n := 0
-		for _, g := range []map[string][]Word{c.now, c.old} {
-			for _, ws := range g {
-				n += len(ws)
-			}
-		}
-		if n > 2*wordsCacheGenerationWords {
+		c.Put(text, readWords(text))
+		if _, n := c.Size(); n > 2*wordsCacheGenerationWords {
 			t.Fatalf("the cache holds %d words, more than two generations", n)
 		}
 	}
 	long := strings.Repeat("word ", wordsCacheLen)
-	c.put(long, readWords(long))
-	if _, ok := c.get(long); ok {
+	Words(long)
+	if wordsOf.Holds(long) {
 		t.Error("a text longer than wordsCacheLen was cached")
 	}
 }

@@ -47,11 +47,14 @@ func (w Word) Term() string {
 // texts' words are cached: the index and the reconciler read each fact several times): it must not
 // be changed.
 func Words(text string) []Word {
-	if ws, ok := wordsOf.get(text); ok {
+	if len(text) > wordsCacheLen {
+		return readWords(text)
+	}
+	if ws, ok := wordsOf.Get(text); ok {
 		return ws
 	}
 	ws := readWords(text)
-	wordsOf.put(text, ws)
+	wordsOf.Put(text, ws)
 	return ws
 }
 

@@ -3,7 +3,8 @@ package rules
 import (
 	"encoding/binary"
 	"hash/maphash"
-	"sync"
+
+	"github.com/mnemohq/mnemo/internal/gencache"
 )
 
 // statementCacheGeneration bounds the statements kept between requests. A scope's memories come
@@ -24,18 +25,25 @@ const statementCacheGenerationKeys = 1 << 17
 
 // statements caches the statements the Reconcilers have read, by content and user. A statement is
 // never changed once read, so one may serve any number of goroutines.
-var statements = statementCache{now: make(map[statementKey]*statement), seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}}
+var statements = newStatementCache()
+
+// statementCache is the cache of statements, by a key of their content and user.
+type statementCache struct {
+	*gencache.Cache[statementKey, *statement]
+	seeds [2]maphash.Seed
+}
+
+// newStatementCache returns an empty cache of the bounds above; a statement's weight is its keys.
+func newStatementCache() *statementCache {
+	return &statementCache{
+		Cache: gencache.New[statementKey](statementCacheGeneration, statementCacheGenerationKeys, func(s *statement) int { return len(s.keys) }, nil),
+		seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()},
+	}
+}
 
 // statementKey identifies a content and a user by two hashes of them, with independent seeds: the
 // cache keeps neither string, and two pairs share a key with a chance of 2^-128.
 type statementKey [2]uint64
-
-type statementCache struct {
-	mu       sync.Mutex
-	now, old map[statementKey]*statement // the newer generation and the older
-	keys     int                         // the keys of the newer generation's statements
-	seeds    [2]maphash.Seed
-}
 
 // key returns the key of content said by user.
 func (c *statementCache) key(content, user string) statementKey {
@@ -56,29 +64,10 @@ func (c *statementCache) key(content, user string) statementKey {
 // get returns the statement of content said by user, reading it if it is not cached.
 func (c *statementCache) get(content, user string) *statement {
 	k := c.key(content, user)
-	c.mu.Lock()
-	s, ok := c.now[k]
-	if !ok {
-		if s, ok = c.old[k]; ok {
-			c.put(k, s)
-		}
-	}
-	c.mu.Unlock()
-	if ok {
+	if s, ok := c.Get(k); ok {
 		return s
 	}
-	s = newStatement(content, user)
-	c.mu.Lock()
-	c.put(k, s)
-	c.mu.Unlock()
+	s := newStatement(content, user)
+	c.Put(k, s)
 	return s
-}
-
-// put adds s to the newer generation, starting a new one if it is full. c.mu must be held.
-func (c *statementCache) put(k statementKey, s *statement) {
-	if len(c.now) >= statementCacheGeneration || c.keys+len(s.keys) > statementCacheGenerationKeys {
-		c.old, c.now, c.keys = c.now, make(map[statementKey]*statement, statementCacheGeneration), 0
-	}
-	c.now[k] = s
-	c.keys += len(s.keys)
 }

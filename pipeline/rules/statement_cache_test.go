@@ -10,7 +10,7 @@ import (
 // two generations' worth, a statement read again moves to the newer generation and stays, and a
 // content said by another user is another statement.
 func TestStatementCacheGenerations(t *testing.T) {
-	c := statementCache{now: make(map[statementKey]*statement), seeds: statements.seeds}
+	c := newStatementCache()
 	const kept = "I live in Lisbon."
 	first := c.get(kept, "ann")
 	if c.get(kept, "ann") != first {
@@ -24,12 +24,11 @@ func TestStatementCacheGenerations(t *testing.T) {
 		if i%(statementCacheGeneration/2) == 0 && c.get(kept, "ann") != first {
 			t.Fatalf("after %d other statements, one read all along was dropped", i)
 		}
-		if n := len(c.now) + len(c.old); n > 2*statementCacheGeneration {
+		if n := c.Len(); n > 2*statementCacheGeneration {
 			t.Fatalf("the cache holds %d statements, more than two generations", n)
 		}
 	}
-	k := c.key("Fact number 0.", "ann")
-	if c.now[k] != nil || c.old[k] != nil {
+	if c.Holds(c.key("Fact number 0.", "ann")) {
 		t.Error("a statement not read for three generations is still cached")
 	}
 }
@@ -37,7 +36,7 @@ func TestStatementCacheGenerations(t *testing.T) {
 // TestStatementCacheBoundsKeys caches statements of thousands of distinct words: the generations
 // fill by keys before they fill by statements.
 func TestStatementCacheBoundsKeys(t *testing.T) {
-	c := statementCache{now: make(map[statementKey]*statement), seeds: statements.seeds}
+	c := newStatementCache()
 	var words []string
 	for i := range 4000 {
 		words = append(words, fmt.Sprintf("w%d", i))
@@ -45,13 +44,7 @@ func TestStatementCacheBoundsKeys(t *testing.T) {
 	body := strings.Join(words, " ") + "."
 	for i := range 4 * statementCacheGenerationKeys / 4000 {
 		c.get(fmt.Sprint(i, " ", body), "ann")
-		n := 0
-		for _, g := range []map[statementKey]*statement{c.now, c.old} {
-			for _, st := range g {
-				n += len(st.keys)
-			}
-		}
-		if n > 2*statementCacheGenerationKeys {
+		if _, n := c.Size(); n > 2*statementCacheGenerationKeys {
 			t.Fatalf("the cache holds statements of %d keys, more than two generations", n)
 		}
 	}
