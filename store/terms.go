@@ -114,9 +114,8 @@ func (id memID) bytes() [16]byte {
 // hitCounter counts, for one query, how many of its terms each memory found has: an open-addressing
 // table over the IDs' random low bits, reused from query to query (a map would grow again for each).
 type hitCounter struct {
-	slots []int32  // 0: empty; i+1: found[i]
+	slots []int32  // 0: empty; i+1: found[i]. Its length is a power of two.
 	found []scored // the memories found, in the order they were
-	mask  uint64
 }
 
 // hitCounters keeps the counters of lookups done, for the next: a counter's table is sized for the
@@ -135,13 +134,13 @@ func (h *hitCounter) reset(n int) {
 		h.slots = h.slots[:size]
 		clear(h.slots)
 	}
-	h.mask = uint64(size - 1)
 	h.found = h.found[:0]
 }
 
 // add counts a posting of memory id.
 func (h *hitCounter) add(id memID) {
-	for i := id.lo & h.mask; ; i = (i + 1) & h.mask {
+	mask := uint64(len(h.slots) - 1)
+	for i := id.lo & mask; ; i = (i + 1) & mask {
 		switch j := h.slots[i]; {
 		case j == 0:
 			h.found = append(h.found, scored{id, 1})
