@@ -49,7 +49,7 @@ func (p *parking) write(t *store.Tx, run *status.Run, now time.Time) error {
 // commit right before it).
 func (d *driver) park(r *status.Run, b int, out *batch) (status.Run, error) {
 	var p *parking
-	if err := d.x.computing(func() { p = newParking(r, b, out) }); err != nil {
+	if err := d.computing(func() { p = newParking(r, b, out) }); err != nil {
 		return status.Run{}, err
 	}
 	starting := !d.started

@@ -68,7 +68,7 @@ func (d *driver) compute(r *status.Run, in *batch, j int) (*batch, int, error) {
 	for ; j < p.Len(); j++ {
 		switch s := p.steps[j].(type) {
 		case transformStep:
-			if err := d.x.computing(func() { out = transform(out) }); err != nil {
+			if err := d.computing(func() { out = transform(out) }); err != nil {
 				return nil, j, err
 			}
 			out.reconcile = true
@@ -126,7 +126,7 @@ func (d *driver) commit(r *status.Run, c int, out *batch, fused bool) (status.Ru
 		}
 		var part []store.NewMemory
 		var parking *parking
-		if cerr := x.computing(func() {
+		if cerr := d.computing(func() {
 			part = d.prepare(r, runUUID, c, out, done, end, attrs, verdicts, now)
 			if final && parkAt >= 0 {
 				parking = newParking(r, parkAt, out)

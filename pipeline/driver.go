@@ -19,6 +19,7 @@ import (
 type driver struct {
 	x       *Executor
 	id      string
+	rank    uint64        // the order the executor took the run in: the compute gate serves the lowest first
 	started bool          // this driver has counted its attempt (Run.Attempts) in the file
 	delay   time.Duration // the next wait after a storage error; 0 before the first
 }

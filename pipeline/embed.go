@@ -38,7 +38,7 @@ func (d *driver) embed(step int, out *batch, from int, part []store.NewMemory, v
 	}
 	var vecs [][]float32
 	var err error
-	if cerr := x.computing(func() {
+	if cerr := d.computing(func() {
 		err = d.retry(x.ctx, step, func(ctx context.Context) (err error) {
 			vecs, err = x.cfg.Embedder.Embed(ctx, texts)
 			if err == nil {

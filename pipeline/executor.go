@@ -5,6 +5,7 @@ import (
 	"github.com/mnemohq/mnemo/embedding"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/mnemohq/mnemo/clock"
@@ -66,7 +67,8 @@ type Config struct {
 type Executor struct {
 	cfg      Config
 	queue    *runQueue
-	compute  chan struct{} // a token per step computing
+	compute  *gate         // a slot per step computing, oldest run first
+	ranks    atomic.Uint64 // the next driver's rank at the compute gate
 	slots    chan struct{} // a token per run in flight
 	mu       sync.Mutex    // guards active
 	active   map[string]bool
@@ -108,7 +110,7 @@ func NewExecutor(cfg Config) *Executor {
 	ctx, cancel := context.WithCancel(context.Background())
 	x := &Executor{
 		cfg: cfg, queue: newRunQueue(), ctx: ctx, cancel: cancel, stopping: make(chan struct{}),
-		compute: make(chan struct{}, cfg.Workers), slots: make(chan struct{}, cfg.MaxInFlight),
+		compute: newGate(cfg.Workers), slots: make(chan struct{}, cfg.MaxInFlight),
 		active: make(map[string]bool),
 	}
 	x.sched = newScheduler(x)
@@ -191,30 +193,34 @@ func (x *Executor) drive(id string) {
 		<-x.slots
 		x.running.Done()
 	}()
-	d := &driver{x: x, id: id}
-	d.run()
+	x.newDriver(id).run()
 }
 
-// computing runs fn holding one of the Workers slots. It returns ctx's error, without running fn,
-// if the executor is cancelled while waiting.
-func (x *Executor) computing(fn func()) error {
-	select {
-	case x.compute <- struct{}{}:
-	case <-x.ctx.Done():
-		return x.ctx.Err()
+// newDriver returns a driver for run id, ranked after every driver made before it.
+func (x *Executor) newDriver(id string) *driver {
+	return &driver{x: x, id: id, rank: x.ranks.Add(1)}
+}
+
+// computing runs fn holding one of the Workers slots, which go to the oldest drivers first (see
+// gate). It returns ctx's error, without running fn, if the executor is cancelled while waiting.
+func (d *driver) computing(fn func()) error {
+	if err := d.x.compute.acquire(d.x.ctx, d.rank); err != nil {
+		return err
 	}
-	defer func() { <-x.compute }()
+	defer d.x.compute.release()
 	fn()
 	return nil
 }
 
-// pause waits d on the executor's clock, from inside computing: the compute slot is given back for
-// the wait, so that a step waiting to retry does not keep other runs from computing.
-func (x *Executor) pause(ctx context.Context, d time.Duration) error {
-	<-x.compute
-	defer func() { x.compute <- struct{}{} }()
+// pause waits wait on the executor's clock, from inside computing: the compute slot is given back
+// for the wait, so that a step waiting to retry does not keep other runs from computing, and taken
+// again before it returns, whatever ctx says (computing gives it back).
+func (d *driver) pause(ctx context.Context, wait time.Duration) error {
+	x := d.x
+	x.compute.release()
+	defer x.compute.acquire(context.Background(), d.rank)
 	select {
-	case <-x.cfg.Clock.After(d):
+	case <-x.cfg.Clock.After(wait):
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()

@@ -162,7 +162,7 @@ func (d *driver) extractChunk(r *status.Run, ref *FileRef, ch *files.Chunk, w *f
 	req := chunkRequest(r, ch)
 	var facts []memory.Fact
 	var err error
-	if cerr := x.computing(func() {
+	if cerr := d.computing(func() {
 		err = d.retry(x.ctx, r.Step, func(ctx context.Context) (err error) {
 			facts, err = x.cfg.Extractor.Extract(ctx, req)
 			return err
@@ -241,7 +241,7 @@ func (d *driver) commitWindow(r *status.Run, k, c int, w *fileWindow, final bool
 		return status.Run{}, err
 	}
 	var part []store.NewMemory
-	if cerr := x.computing(func() { part = d.prepare(r, runUUID, c, out, 0, n, nil, verdicts, now) }); cerr != nil {
+	if cerr := d.computing(func() { part = d.prepare(r, runUUID, c, out, 0, n, nil, verdicts, now) }); cerr != nil {
 		return status.Run{}, cerr
 	}
 	if err := d.embed(c, out, 0, part, verdicts); err != nil {

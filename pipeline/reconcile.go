@@ -63,7 +63,7 @@ func (d *driver) reconcile(r *status.Run, runUUID uuid.UUID, step int, out *batc
 		}
 	}
 	var decisions []Decision
-	if cerr := x.computing(func() {
+	if cerr := d.computing(func() {
 		err = d.retry(x.ctx, step, func(ctx context.Context) (err error) {
 			decisions, err = x.cfg.Reconciler.Reconcile(ctx, req)
 			return err

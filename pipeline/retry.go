@@ -14,7 +14,7 @@ import (
 // about backoff, 2*backoff, 4*backoff ... (at most MaxRetryBackoff) between attempts on the
 // executor's clock, and logging each retry at Warn. Each wait has up to a quarter of itself added at
 // random (jitter), so that runs failing together against one model server do not retry in
-// lockstep. The caller holds a compute slot (see Executor.computing), which the waits give back. A
+// lockstep. The caller holds a compute slot (see driver.computing), which the waits give back. A
 // panic in fn (a user's extractor, say) is logged at Error and becomes a permanent error rather than
 // escaping.
 func (d *driver) retry(ctx context.Context, step int, fn func(context.Context) error) error {
@@ -30,7 +30,7 @@ func (d *driver) retry(ctx context.Context, step int, fn func(context.Context) e
 		}
 		wait := delay + rand.N(delay/4+1)
 		x.cfg.Logger.Warn("mnemo: step failed, retrying", "run", d.id, "step", step, "attempt", attempt, "err", err, "delay", wait)
-		if err := x.pause(ctx, wait); err != nil {
+		if err := d.pause(ctx, wait); err != nil {
 			return err
 		}
 		delay = min(2*delay, MaxRetryBackoff)

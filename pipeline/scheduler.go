@@ -148,7 +148,7 @@ func (s *scheduler) fireAsync(scope store.BufferScope) {
 	s.x.running.Add(1)
 	go func() {
 		defer s.x.running.Done()
-		d := &driver{x: s.x, id: "buffer"}
+		d := s.x.newDriver("buffer")
 		for {
 			_, err := s.fireNow(scope, false)
 			if err == nil {

@@ -29,7 +29,7 @@ func (d *driver) extractStage(r *status.Run) (status.Run, error) {
 		return status.Run{}, err
 	}
 	var out *batch
-	if cerr := d.x.computing(func() { out, err = d.extract(r, p) }); cerr != nil {
+	if cerr := d.computing(func() { out, err = d.extract(r, p) }); cerr != nil {
 		return status.Run{}, cerr
 	}
 	if err != nil {
@@ -43,7 +43,7 @@ func (d *driver) extractStage(r *status.Run) (status.Run, error) {
 		}
 	}
 	var cp *store.Checkpoint
-	if cerr := d.x.computing(func() { cp = store.NewCheckpoint(k, out.encode(r.ID)) }); cerr != nil {
+	if cerr := d.computing(func() { cp = store.NewCheckpoint(k, out.encode(r.ID)) }); cerr != nil {
 		return status.Run{}, cerr
 	}
 	if err := st.WriteLeadingChunks(r.ID, cp); err != nil {

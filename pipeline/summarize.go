@@ -69,7 +69,7 @@ func (d *driver) summarize(r *status.Run, step int, topic string, in *batch) (*b
 		plan.expect, plan.createdAt, req.Previous = prev.Version, prev.CreatedAt, prev.Content
 	}
 	var text string
-	cerr := d.x.computing(func() {
+	cerr := d.computing(func() {
 		err = d.retry(d.x.ctx, step, func(ctx context.Context) (err error) {
 			text, err = d.x.cfg.Summarizer.Summarize(ctx, req)
 			return err
