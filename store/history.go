@@ -24,6 +24,13 @@ func (t *Tx) putChange(c *memory.Change) error {
 	if err != nil {
 		return err
 	}
+	k, v := encodeChange(key, c)
+	return t.tx.Bucket(bucketHistory).Put(k, v)
+}
+
+// encodeChange returns the history row of change c of memory key: its key, the memory's ID and a new
+// ULID (rows sort by time), and its value.
+func encodeChange(key []byte, c *memory.Change) (k, v []byte) {
 	e := codec.Encoder{B: make([]byte, 0, 64+len(c.OldContent)+len(c.NewContent))}
 	e.Byte(changeFormat)
 	e.Str(c.Operation)
@@ -35,7 +42,7 @@ func (t *Tx) putChange(c *memory.Change) error {
 	e.Str(c.Reason)
 	e.Time(c.At)
 	id := ulid.Make()
-	return t.tx.Bucket(bucketHistory).Put(append(bytes.Clone(key), id[:]...), e.B)
+	return append(append(make([]byte, 0, len(key)+len(id)), key...), id[:]...), e.B
 }
 
 func decodeChange(memoryID string, v []byte) (memory.Change, error) {

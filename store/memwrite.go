@@ -18,16 +18,18 @@ import (
 // all computed before the transaction (hashing, analysing and encoding are the costly part of a
 // commit, and the writer is shared).
 type NewMemory struct {
-	ID         string // the memory's ID
-	key        []byte // and as a key
-	record     []byte // encoded, with its sequence number left for InsertMemory to fill in
-	scope      []byte // the scope's key prefix
-	entry      []byte // its scope index entry (see scopeEntry)
-	contentKey []byte // nil for a summary, which is not de-duplicated by content
-	terms      []string
+	ID         string   // the memory's ID
+	key        []byte   // and as a key
+	record     []byte   // encoded, with its sequence number left for InsertMemory to fill in
+	scope      []byte   // the scope's key prefix
+	entry      []byte   // its scope index entry (see scopeEntry)
+	contentKey []byte   // nil for a summary, which is not de-duplicated by content
+	postings   [][]byte // its term index keys (see postingKeys), sorted
 	termsHash  []byte
 	change     memory.Change // its history's first row
-	upsert     bool          // a summary: replaces the memory of its ID, whose version must be expect
+	changeKey  []byte        // and that row's key and value (see encodeChange)
+	changeRow  []byte
+	upsert     bool // a summary: replaces the memory of its ID, whose version must be expect
 	expect     int
 	vector     []byte // encoded (encodeVector); nil: none
 }
@@ -71,13 +73,16 @@ func (s *Store) PrepareMemory(m memory.Memory, key [16]byte, attrsRun, contentKe
 	if attrsRun != nil && (len(m.Properties) > 0 || len(m.Metadata) > 0) {
 		rec.attrsRun = attrsRun
 	}
-	return NewMemory{
-		ID: m.ID, key: key[:], record: encodeMemory(&rec), scope: Scope{m.Group, m.UserID}.prefix(),
+	scope := Scope{m.Group, m.UserID}.prefix()
+	nm := NewMemory{
+		ID: m.ID, key: key[:], record: encodeMemory(&rec), scope: scope,
 		entry: scopeEntry(m.SupersededBy, m.ExpiresAt), contentKey: contentKey,
-		terms: terms, termsHash: termsHash(m.Properties, m.Topic),
+		postings: postingKeys(scope, terms, key[:]), termsHash: termsHash(m.Properties, m.Topic),
 		change: memory.Change{MemoryID: m.ID, Operation: memory.ChangeCreate, NewContent: m.Content, RunID: runID,
 			Version: m.Version, Reason: reason, At: m.CreatedAt},
 	}
+	nm.changeKey, nm.changeRow = encodeChange(key[:], &nm.change)
+	return nm
 }
 
 // PrepareSummary encodes a summary for Tx.InsertMemory: a memory that replaces the memory of its ID,
@@ -87,6 +92,7 @@ func (s *Store) PrepareSummary(m memory.Memory, key [16]byte, expect int, runID 
 	nm := s.PrepareMemory(m, key, nil, nil, nil, runID, "")
 	nm.upsert, nm.expect = true, expect
 	nm.change.At = m.UpdatedAt
+	nm.changeKey, nm.changeRow = encodeChange(key[:], &nm.change)
 	return nm
 }
 
@@ -154,14 +160,14 @@ func (t *Tx) putNewMemory(nm *NewMemory) error {
 	if err := t.tx.Bucket(bucketMemScope).Put(memScopeKeyOf(nm.scope, seq, nm.key), nm.entry); err != nil {
 		return err
 	}
-	if err := t.putTerms(nm.scope, nm.terms, nm.key, nm.termsHash); err != nil {
+	if err := t.putPostings(nm.postings, nm.termsHash); err != nil {
 		return err
 	}
 	if err := t.putVector(nm.key, nm.vector); err != nil {
 		return err
 	}
 	t.touch(nm.key)
-	return t.putChange(&nm.change)
+	return t.tx.Bucket(bucketHistory).Put(nm.changeKey, nm.changeRow)
 }
 
 func memScopeKeyOf(scope []byte, seq uint64, key []byte) []byte {
@@ -194,7 +200,7 @@ func (t *Tx) upsertSummary(nm *NewMemory) (Change, error) {
 	if err := t.dropTerms(nm.scope, t.s.terms(old.mem.Content), nm.key); err != nil {
 		return Unchanged, err
 	}
-	if err := t.putTerms(nm.scope, nm.terms, nm.key, nm.termsHash); err != nil {
+	if err := t.putPostings(nm.postings, nm.termsHash); err != nil {
 		return Unchanged, err
 	}
 	if err := t.putVector(nm.key, nm.vector); err != nil {

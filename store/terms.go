@@ -75,8 +75,13 @@ func postingKeys(scope []byte, terms []string, id []byte) [][]byte {
 
 // putTerms indexes memory id (its scope prefix, terms and properties-and-topic hash).
 func (t *Tx) putTerms(scope []byte, terms []string, id, hash []byte) error {
+	return t.putPostings(postingKeys(scope, terms, id), hash)
+}
+
+// putPostings stores a memory's posting keys (postingKeys), each with its properties-and-topic hash.
+func (t *Tx) putPostings(keys [][]byte, hash []byte) error {
 	b := t.tx.Bucket(bucketTerms)
-	for _, k := range postingKeys(scope, terms, id) {
+	for _, k := range keys {
 		if err := b.Put(k, hash); err != nil {
 			return err
 		}
