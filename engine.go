@@ -45,7 +45,9 @@ const (
 //	RetryBackoff     pipeline.DefaultBackoff (200 ms, doubling)
 type Options struct {
 	// Workers is how many pipeline steps compute at once: extractions (calls of the Extractor) and
-	// transforms. Raise it for an extractor that waits on the network rather than the CPU.
+	// transforms. Raise it for an extractor that waits on the network rather than the CPU. A step
+	// that waits for a slot is served before the steps of runs taken after its own, so a run that has
+	// begun goes on to its commit before later runs begin.
 	Workers int
 	// MaxInFlight is how many runs move through the pipeline at once. A run spends most of its time
 	// waiting for the file's writer, where many runs share each commit, so this is not tied to the

@@ -62,8 +62,8 @@ type Config struct {
 }
 
 // Executor takes queued runs through the pipeline. A dispatcher hands each run to a goroutine of
-// its own, up to MaxInFlight at once; those goroutines share Workers slots for computing and one
-// writer for storing, so that many runs' writes share each transaction.
+// its own, up to MaxInFlight at once; those goroutines share Workers slots for computing (the oldest
+// run first, see gate) and one writer for storing, so that many runs' writes share each transaction.
 type Executor struct {
 	cfg      Config
 	queue    *runQueue
