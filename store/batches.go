@@ -96,7 +96,7 @@ func (s *Store) CreateBatch(id string, createdAt time.Time, items []BatchItem, r
 		prepared[nr.Run.ID] = p
 	}
 	var out []BatchItem
-	err = s.writer.do(func(t *Tx) error {
+	err = s.writer.doUrgent(func(t *Tx) error {
 		if t.tx.Bucket(bucketBatches).Get(key) != nil {
 			return Reject(fmt.Errorf("create batch %s: %w: the ID exists", id, errs.Conflict))
 		}

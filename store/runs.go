@@ -26,7 +26,7 @@ func (s *Store) CreateRun(r status.Run, input []byte) (status.Run, error) {
 	if err != nil {
 		return status.Run{}, err
 	}
-	err = s.writer.do(func(t *Tx) error {
+	err = s.writer.doUrgent(func(t *Tx) error {
 		if err := t.checkNewRun(nr, nil); err != nil {
 			return Reject(err)
 		}

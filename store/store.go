@@ -43,12 +43,27 @@ const DefaultLockTimeout = time.Second
 // DefaultMaxBatch is the most write functions the writer puts in one transaction.
 const DefaultMaxBatch = 1024
 
+// DefaultMaxTxMemories and DefaultMaxTxTime bound a transaction: once its writes have changed that
+// many memories, or taken that long, the writer leaves the rest of its group to the next one (see
+// writer).
+const (
+	DefaultMaxTxMemories = 2048
+	DefaultMaxTxTime     = 50 * time.Millisecond
+)
+
 // Options configures Open. The zero value of each field means its default.
 type Options struct {
 	// LockTimeout bounds the wait for the file lock; default DefaultLockTimeout.
 	LockTimeout time.Duration
 	// MaxBatch bounds the write functions grouped in one transaction; default DefaultMaxBatch.
 	MaxBatch int
+	// MaxTxMemories and MaxTxTime bound a transaction: once its writes have changed MaxTxMemories
+	// memories or taken MaxTxTime, it takes no more of its group but adds, so that a group of large
+	// writes commits in several transactions instead of holding the writer (and the callers waiting
+	// for it) for seconds. Defaults DefaultMaxTxMemories and DefaultMaxTxTime. One write may go past
+	// them on its own.
+	MaxTxMemories int
+	MaxTxTime     time.Duration
 	// OnRunChange is called, in commit order and from the writer goroutine, with every run whose
 	// status a committed transaction changed. It must not block. The run is its own: the store keeps
 	// no reference to its maps and slices.
@@ -89,6 +104,12 @@ type Store struct {
 func Open(path string, opts Options) (s *Store, err error) {
 	if opts.LockTimeout <= 0 {
 		opts.LockTimeout = DefaultLockTimeout
+	}
+	if opts.MaxTxMemories <= 0 {
+		opts.MaxTxMemories = DefaultMaxTxMemories
+	}
+	if opts.MaxTxTime <= 0 {
+		opts.MaxTxTime = DefaultMaxTxTime
 	}
 	if opts.MaxBatch <= 0 {
 		opts.MaxBatch = DefaultMaxBatch

@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"sync"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 	bolterrs "go.etcd.io/bbolt/errors"
@@ -36,10 +37,15 @@ type writeOp struct {
 	removed []string     // IDs of the runs fn removed (a purge); published once it commits
 	touched [][16]byte   // memories fn changed, for the search index (see Store.refreshIndex)
 	done    chan struct{}
+	urgent  bool // a caller's add: run even in a transaction past MaxTxMemories (see writer.commit)
 }
 
 // writer owns every write transaction. It takes each waiting op, groups it with whatever else is
-// waiting (up to MaxBatch), runs them all in one transaction and commits once (group commit).
+// waiting (up to MaxBatch), runs them in one transaction and commits once (group commit). Once the
+// ops run have changed MaxTxMemories memories or taken MaxTxTime, the transaction takes only the
+// adds left in the group, which are small, and the rest goes first in the next: a group of large
+// writes (256 runs in flight, each committing a part of 256 facts or storing a large extraction)
+// would otherwise hold the writer, and every caller waiting for it, for seconds.
 //
 // If an op's function fails, the transaction is rolled back and run again without that op, whose
 // error stands; so one caller's error neither loses nor half-writes another's work, and a group
@@ -61,11 +67,19 @@ func startWriter(s *Store) *writer {
 
 // do runs fn in a write transaction and returns once that transaction has committed (or failed).
 // fn may be run more than once (see writer) and must not have side effects outside the transaction.
-func (w *writer) do(fn func(*Tx) error) error {
+func (w *writer) do(fn func(*Tx) error) error { return w.submit(fn, false) }
+
+// doUrgent is do for a write that changes no memory and that a caller waits on, such as an add: it
+// goes in the next transaction even when the memories the others change fill it (see commit).
+func (w *writer) doUrgent(fn func(*Tx) error) error {
+	return w.submit(fn, true)
+}
+
+func (w *writer) submit(fn func(*Tx) error, urgent bool) error {
 	if w == nil {
 		return errs.ReadOnly
 	}
-	op := &writeOp{s: w.s, fn: fn, done: make(chan struct{})}
+	op := &writeOp{s: w.s, fn: fn, done: make(chan struct{}), urgent: urgent}
 	w.mu.RLock()
 	if w.closed {
 		w.mu.RUnlock()
@@ -92,8 +106,16 @@ func (w *writer) loop() {
 	defer close(w.stopped)
 	debug.SetPanicOnFault(true) // this goroutine only touches bbolt: see recoverCorrupt
 	batch := make([]*writeOp, 0, w.s.opts.MaxBatch)
-	for op := range w.ops {
-		batch = append(batch[:0], op)
+	var carried []*writeOp // ops of the last group left to this one (see commit)
+	for {
+		batch = append(batch[:0], carried...)
+		if len(batch) == 0 {
+			op, ok := <-w.ops
+			if !ok {
+				return
+			}
+			batch = append(batch, op)
+		}
 		// Take everything waiting. While more keeps arriving (the callers the last commit released
 		// are sending their next writes), yield and take again: a few microseconds here save a
 		// commit, with its fsyncs and its rewritten pages, later.
@@ -106,7 +128,7 @@ func (w *writer) loop() {
 			runtime.Gosched()
 		}
 		batch = w.drain(batch)
-		w.commit(batch)
+		carried = append(carried[:0], w.commit(batch)...)
 	}
 }
 
@@ -131,12 +153,23 @@ var errOpFailed = errors.New("an op in the group failed")
 // commit runs the ops of batch in one transaction, dropping those whose function fails and running
 // the rest again, until the transaction commits or fails, and releases every op's caller. An op that
 // rejects itself before writing anything (Reject) fails alone, without costing the others a rerun.
-func (w *writer) commit(batch []*writeOp) {
+// Once the ops run have changed MaxTxMemories memories or taken MaxTxTime, the transaction runs
+// only the urgent ops that follow (adds, which are small); commit returns the others, unrun, for the
+// next.
+func (w *writer) commit(batch []*writeOp) (rest []*writeOp) {
 	live := batch
 	for len(live) > 0 {
 		var failed *writeOp
+		ran, left := live, []*writeOp(nil) // what the transaction runs, and leaves to the next
 		err := w.update(func(tx *bolt.Tx) error {
+			ran, left = nil, nil
+			changed, began, full := 0, time.Now(), false
 			for _, op := range live {
+				if full && !op.urgent {
+					left = append(left, op)
+					continue
+				}
+				ran = append(ran, op)
 				op.changed, op.touched = op.changed[:0], op.touched[:0]
 				op.err = runOp(op, tx)
 				var rj *rejection
@@ -148,16 +181,18 @@ func (w *writer) commit(batch []*writeOp) {
 					failed = op
 					return errOpFailed
 				}
+				changed += len(op.touched)
+				full = full || changed >= w.s.opts.MaxTxMemories || time.Since(began) >= w.s.opts.MaxTxTime
 			}
 			return nil
 		})
 		switch {
 		case err == nil:
-			w.s.refreshIndex(live)
-			for _, op := range live {
+			w.s.refreshIndex(ran)
+			for _, op := range ran {
 				w.finish(op)
 			}
-			return
+			return left
 		case failed != nil:
 			// Release the op that failed with its own error; run the others again without it (those
 			// that rejected themselves too: the failed op's writes, which may have moved them to
@@ -172,15 +207,16 @@ func (w *writer) commit(batch []*writeOp) {
 			}
 			live = kept
 		default:
-			for _, op := range live {
+			for _, op := range ran {
 				if op.err == nil {
 					op.err = err
 				}
 				w.finish(op)
 			}
-			return
+			return left
 		}
 	}
+	return nil
 }
 
 // rejection is an op's error returned before the op wrote anything (see Reject).
