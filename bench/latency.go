@@ -38,7 +38,21 @@ type LatencyRound struct {
 	CloseMidway  time.Duration
 	MidwayAt     time.Duration
 	MidwayStatus mnemo.Status
+	// CrowdRuns large conversations of CrowdTurns turns each, for as many users, are added at once
+	// in a third pass, on a new file (see crowdPass): CrowdRun is the time from the first of those
+	// Adds until every run completed, CrowdMemories the memories they created, and CrowdProbes the
+	// latencies, sorted, of the one-sentence Adds issued one after another meanwhile.
+	CrowdRun      time.Duration
+	CrowdMemories int
+	CrowdProbes   []time.Duration
 }
+
+// The third pass's crowd: CrowdRuns conversations of CrowdTurns turns, each run larger than a commit
+// part, all added at once.
+const (
+	CrowdRuns  = 64
+	CrowdTurns = 600
+)
 
 // Quantile returns the probe latency at quantile q (0 < q <= 1) by the nearest-rank method: the
 // smallest latency that at least q of the probes did not exceed. It is 0 without probes.
@@ -52,6 +66,11 @@ func (l LatencyRound) Quantile(q float64) time.Duration {
 
 // Max is the largest probe latency.
 func (l LatencyRound) Max() time.Duration { return l.Quantile(1) }
+
+// CrowdQuantile is Quantile for the probes of the third pass (CrowdProbes).
+func (l LatencyRound) CrowdQuantile(q float64) time.Duration {
+	return LatencyRound{Probes: l.CrowdProbes}.Quantile(q)
+}
 
 // CloseMidwayTarget is the most Close may take while a run is in progress: the default
 // ShutdownTimeout, plus one second.
@@ -72,6 +91,11 @@ const ProbeMaxTarget = 100 * time.Millisecond
 // Second pass: the same input is added to a new engine, and Close is called half of the first
 // pass's accepted-to-completed time after the input was accepted, while the run is still in
 // progress (MidwayStatus says whether it was), and timed.
+//
+// Third pass: CrowdRuns conversations of CrowdTurns turns (MakeConversations), each for a user of its
+// own, are added at once by as many callers to a new engine, and probes are added one after another
+// until every one of those runs has completed. Many runs committing parts of their own share the
+// writer's transactions: this shows that those stay short enough for an Add to get through.
 func RunLatency(ctx context.Context) (LatencyRound, error) {
 	ctx, dir, cleanup, err := startRound(ctx, "latency")
 	if err != nil {
@@ -88,6 +112,9 @@ func RunLatency(ctx context.Context) (LatencyRound, error) {
 		return l, err
 	}
 	if err := l.secondPass(ctx, filepath.Join(dir, "midway.db"), big); err != nil {
+		return l, err
+	}
+	if err := l.crowdPass(ctx, filepath.Join(dir, "crowd.db")); err != nil {
 		return l, err
 	}
 	return l, nil
@@ -133,43 +160,88 @@ func (l *LatencyRound) firstPass(ctx context.Context, path string, big mnemo.Inp
 	accepted := a.end
 
 	// Probes one after another until the large run completes.
-	type waited struct {
-		run *mnemo.Run
-		err error
-		end time.Time
+	var runs []*mnemo.Run
+	var end time.Time
+	if l.Probes, runs, end, err = probeUntilDone(ctx, eng, []string{a.run.ID}, 1); err != nil {
+		return err
 	}
-	done := make(chan waited, 1)
-	go func() {
-		run, err := eng.Runs.Wait(ctx, a.run.ID)
-		done <- waited{run, err, time.Now()}
-	}()
-	var w waited
-probing:
-	for i := 1; ; i++ {
-		select {
-		case w = <-done:
-			break probing
-		default:
-		}
-		start := time.Now()
-		if _, err := eng.Memories.Add(ctx, mnemo.Text(probeText(i)), probeUser); err != nil {
-			return fmt.Errorf("latency: probe %d: %w", i, err)
-		}
-		l.Probes = append(l.Probes, time.Since(start))
-	}
-	slices.Sort(l.Probes)
-	if w.err != nil {
-		return fmt.Errorf("latency: wait for the large run: %w", w.err)
-	}
-	if w.run.Status != mnemo.Completed {
-		return fmt.Errorf("latency: the large run ended %s: %s", w.run.Status, w.run.Error)
-	}
-	l.BigRun, l.BigMemories = w.end.Sub(accepted), w.run.MemoriesCreated
+	l.BigRun, l.BigMemories = end.Sub(accepted), runs[0].MemoriesCreated
 
 	start := time.Now()
 	err = eng.Close()
 	l.CloseAfter = time.Since(start)
 	return err
+}
+
+// probeUntilDone adds one-sentence texts (probeText from first on) one after another until every run
+// of ids has ended, and returns each Add's latency, sorted, the runs as they ended, and when the last
+// ended. A run that ends other than completed is an error.
+func probeUntilDone(ctx context.Context, eng *mnemo.Engine, ids []string, first int) ([]time.Duration, []*mnemo.Run, time.Time, error) {
+	type waited struct {
+		runs []*mnemo.Run
+		err  error
+		end  time.Time
+	}
+	done := make(chan waited, 1)
+	go func() {
+		var w waited
+		for _, id := range ids {
+			run, err := eng.Runs.Wait(ctx, id)
+			if err == nil && run.Status != mnemo.Completed {
+				err = fmt.Errorf("run %s ended %s: %s", id, run.Status, run.Error)
+			}
+			if err != nil {
+				w.err = err
+				break
+			}
+			w.runs = append(w.runs, run)
+		}
+		w.end = time.Now()
+		done <- w
+	}()
+	var probes []time.Duration
+	for i := first; ; i++ {
+		select {
+		case w := <-done:
+			slices.Sort(probes)
+			if w.err != nil {
+				return probes, nil, w.end, fmt.Errorf("latency: %w", w.err)
+			}
+			return probes, w.runs, w.end, nil
+		default:
+		}
+		start := time.Now()
+		if _, err := eng.Memories.Add(ctx, mnemo.Text(probeText(i)), probeUser); err != nil {
+			return probes, nil, time.Time{}, fmt.Errorf("latency: probe %d: %w", i, err)
+		}
+		probes = append(probes, time.Since(start))
+	}
+}
+
+// crowdPass is RunLatency's third pass.
+func (l *LatencyRound) crowdPass(ctx context.Context, path string) error {
+	eng, err := mnemo.Open(path, nil)
+	if err != nil {
+		return err
+	}
+	defer eng.Close()
+	convs := MakeConversations(CrowdRuns, CrowdTurns)
+	start := time.Now()
+	ids, err := addConcurrently(ctx, eng, len(convs), len(convs), func(i int) (mnemo.Input, *mnemo.AddOptions) {
+		return mnemo.Conversation(convs[i].Messages...), &mnemo.AddOptions{UserID: fmt.Sprintf("crowd-%02d", i)}
+	})
+	if err != nil {
+		return fmt.Errorf("latency: crowd: %w", err)
+	}
+	probes, runs, end, err := probeUntilDone(ctx, eng, ids, 0)
+	if err != nil {
+		return err
+	}
+	l.CrowdProbes, l.CrowdRun = probes, end.Sub(start)
+	for _, r := range runs {
+		l.CrowdMemories += r.MemoriesCreated
+	}
+	return eng.Close()
 }
 
 func (l *LatencyRound) secondPass(ctx context.Context, path string, big mnemo.Input) error {
@@ -197,13 +269,14 @@ func (l *LatencyRound) secondPass(ctx context.Context, path string, big mnemo.In
 }
 
 // Latency is the Latency benchmark under `go test -bench`: one op is one round of RunLatency
-// (both passes). ns/op is the large run's accepted-to-completed time; the probes' latencies and the
-// Close times are reported beside it, in milliseconds (max-ms is the worst of any op).
+// (all three passes). ns/op is the large run's accepted-to-completed time; the probes' latencies,
+// the Close times and the crowd's time and worst probe are reported beside it, in milliseconds
+// (max-ms and crowd-max-ms are the worst of any op).
 func Latency(b *testing.B) {
 	var sum LatencyRound
 	var worst time.Duration
 	var probes int
-	var p50, p99 time.Duration
+	var p50, p99, crowdMax time.Duration
 	for range b.N {
 		l, err := RunLatency(b.Context())
 		if err != nil {
@@ -221,6 +294,8 @@ func Latency(b *testing.B) {
 		p99 += l.Quantile(0.99)
 		worst = max(worst, l.Max())
 		probes += len(l.Probes)
+		sum.CrowdRun += l.CrowdRun
+		crowdMax = max(crowdMax, l.CrowdQuantile(1))
 	}
 	n := float64(b.N)
 	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) / n }
@@ -233,4 +308,6 @@ func Latency(b *testing.B) {
 	b.ReportMetric(ms(sum.ConcurrentProbe), "concurrent-probe-ms")
 	b.ReportMetric(ms(sum.CloseAfter), "close-ms")
 	b.ReportMetric(ms(sum.CloseMidway), "close-midway-ms")
+	b.ReportMetric(ms(sum.CrowdRun), "crowd-ms")
+	b.ReportMetric(float64(crowdMax)/float64(time.Millisecond), "crowd-max-ms")
 }

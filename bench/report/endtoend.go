@@ -60,8 +60,9 @@ func printTexts(rs []bench.EndToEndRound) int {
 
 // latencyLine summarises a round of the Latency benchmark.
 func latencyLine(l bench.LatencyRound) string {
-	return fmt.Sprintf("large run %v, %d probes, max %v, close mid-way %v (run %s)",
-		l.BigRun.Round(time.Millisecond), len(l.Probes), l.Max().Round(time.Microsecond), l.CloseMidway.Round(time.Millisecond), l.MidwayStatus)
+	return fmt.Sprintf("large run %v, %d probes, max %v, close mid-way %v (run %s); crowd %v, %d probes, max %v",
+		l.BigRun.Round(time.Millisecond), len(l.Probes), l.Max().Round(time.Microsecond), l.CloseMidway.Round(time.Millisecond), l.MidwayStatus,
+		l.CrowdRun.Round(time.Millisecond), len(l.CrowdProbes), l.CrowdQuantile(1).Round(time.Microsecond))
 }
 
 func printLatency(ls []bench.LatencyRound) int {
@@ -69,8 +70,8 @@ func printLatency(ls []bench.LatencyRound) int {
 	l0 := ls[0]
 	fmt.Println("### Latency under a large input")
 	fmt.Println()
-	fmt.Printf("A conversation of %s messages (%s of content, lines alike but for a number) added to a new file with default Options; while its run is processed, one-sentence `Add`s of another user one after another, each timed from call to return. Then `Close`. In a second pass on a new file, the same input is added and `Close` is called half of the first pass's accepted-to-completed time after acceptance.\n\n",
-		count(float64(l0.BigMessages)), mib(float64(l0.BigBytes)))
+	fmt.Printf("A conversation of %s messages (%s of content, lines alike but for a number) added to a new file with default Options; while its run is processed, one-sentence `Add`s of another user one after another, each timed from call to return. Then `Close`. In a second pass on a new file, the same input is added and `Close` is called half of the first pass's accepted-to-completed time after acceptance. In a third, the crowd: %d conversations of %d turns, each for a user of its own and larger than a commit part, added at once by as many callers to a new file, with probes one after another until every one of their runs completed.\n\n",
+		count(float64(l0.BigMessages)), mib(float64(l0.BigBytes)), bench.CrowdRuns, bench.CrowdTurns)
 	first, running := 0, 0
 	for _, l := range ls {
 		if l.ProbeFirst {
@@ -91,6 +92,12 @@ func printLatency(ls []bench.LatencyRound) int {
 		{"probe latency, max", collect(ls, secs(L.Max)), seconds},
 		{"`Close` right after the large run completed", collect(ls, secs(func(l L) time.Duration { return l.CloseAfter })), seconds},
 		{fmt.Sprintf("`Close` mid-way (the run still in progress in %d of %d rounds)", running, len(ls)), collect(ls, secs(func(l L) time.Duration { return l.CloseMidway })), seconds},
+		{"the crowd, first `Add` to every run completed", collect(ls, secs(func(l L) time.Duration { return l.CrowdRun })), seconds},
+		{"memories the crowd created", collect(ls, func(l L) float64 { return float64(l.CrowdMemories) }), count},
+		{"probes during the crowd's runs", collect(ls, func(l L) float64 { return float64(len(l.CrowdProbes)) }), count},
+		{"crowd probe latency, p50", collect(ls, secs(func(l L) time.Duration { return l.CrowdQuantile(0.5) })), seconds},
+		{"crowd probe latency, p99", collect(ls, secs(func(l L) time.Duration { return l.CrowdQuantile(0.99) })), seconds},
+		{"crowd probe latency, max", collect(ls, secs(func(l L) time.Duration { return l.CrowdQuantile(1) })), seconds},
 	})
 	maxLat := median(collect(ls, secs(L.Max)))
 	closeMid := median(collect(ls, secs(func(l L) time.Duration { return l.CloseMidway })))
