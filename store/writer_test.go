@@ -124,40 +124,36 @@ func count(bs []bool) int {
 	return n
 }
 
-// TestWriterSplitsGroupsByMemories: with MaxTxMemories 3 (and an hour of MaxTxTime), four writes of two memories each commit
-// in two transactions of two (the budget is checked after each write, so the write that reaches it
-// goes in), and the add queued after them, which changes no memory, in the first.
-func TestWriterSplitsGroupsByMemories(t *testing.T) {
+// TestWriterBoundsTransactions queues writes of two memories each, and then an add, behind a held
+// commit, and counts the transactions they take. The budgets are checked after each write, so the
+// write that reaches one goes in; the add, which changes no memory, goes in the first transaction
+// though it came last, so the writes that saw it committed are those after the first.
+func TestWriterBoundsTransactions(t *testing.T) {
 	t.Parallel()
-	g := runHeldGroup(t, Options{MaxTxMemories: 3, MaxTxTime: time.Hour}, 4)
-	if g.commits != 2 {
-		t.Fatalf("the four writes took %d commits after the held one, want 2 (two writes of two memories each, with a budget of 3)", g.commits)
-	}
-	// The writes of the second transaction are the two that saw the add committed.
-	if saw := count(g.sawAdded); saw != 2 {
-		t.Fatalf("%d writes saw the add committed before them, want 2: the add waited behind the writes carried to the second transaction", saw)
-	}
-}
-
-// TestWriterSplitsGroupsByTime: with a MaxTxTime that every write exceeds, each of three writes
-// commits in a transaction of its own, and the add queued after them in the first.
-func TestWriterSplitsGroupsByTime(t *testing.T) {
-	t.Parallel()
-	g := runHeldGroup(t, Options{MaxTxTime: time.Nanosecond}, 3)
-	if g.commits != 3 {
-		t.Fatalf("the three writes took %d commits after the held one, want 3", g.commits)
-	}
-	if saw := count(g.sawAdded); saw != 2 {
-		t.Fatalf("%d writes saw the add committed before them, want 2", saw)
-	}
-}
-
-// TestWriterGroupsWithinBudget: within the budgets (the default of memories; an hour, so that a slow
-// machine cannot split them), the same writes share one transaction.
-func TestWriterGroupsWithinBudget(t *testing.T) {
-	t.Parallel()
-	g := runHeldGroup(t, Options{MaxTxTime: time.Hour}, 4)
-	if g.commits != 1 {
-		t.Fatalf("the four writes took %d commits after the held one, want 1", g.commits)
+	for _, tc := range []struct {
+		name     string
+		opts     Options
+		writes   int
+		commits  int // after the held one
+		sawAdded int
+	}{
+		// With MaxTxMemories 3 (and an hour of MaxTxTime, so that a slow machine cannot split them
+		// otherwise), two transactions of two writes.
+		{"memories", Options{MaxTxMemories: 3, MaxTxTime: time.Hour}, 4, 2, 2},
+		// With a MaxTxTime every write exceeds, a transaction for each.
+		{"time", Options{MaxTxTime: time.Nanosecond}, 3, 3, 2},
+		// Within the budgets, one transaction: the add came after every write, and none saw it.
+		{"within", Options{MaxTxTime: time.Hour}, 4, 1, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			g := runHeldGroup(t, tc.opts, tc.writes)
+			if g.commits != tc.commits {
+				t.Fatalf("%d writes took %d commits after the held one, want %d", tc.writes, g.commits, tc.commits)
+			}
+			if saw := count(g.sawAdded); saw != tc.sawAdded {
+				t.Fatalf("%d writes saw the add committed before them, want %d", saw, tc.sawAdded)
+			}
+		})
 	}
 }
