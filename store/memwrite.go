@@ -18,16 +18,16 @@ import (
 // all computed before the transaction (hashing, analysing and encoding are the costly part of a
 // commit, and the writer is shared).
 type NewMemory struct {
-	ID         string   // the memory's ID
-	key        []byte   // and as a key
-	record     []byte   // encoded, with its sequence number left for InsertMemory to fill in
-	scope      []byte   // the scope's key prefix
-	entry      []byte   // its scope index entry (see scopeEntry)
-	contentKey []byte   // nil for a summary, which is not de-duplicated by content
-	postings   [][]byte // its term index keys (see postingKeys), sorted
-	termsHash  []byte
+	ID         string        // the memory's ID
+	key        []byte        // and as a key
+	record     []byte        // encoded, with its sequence number left for InsertMemory to fill in
+	scope      []byte        // the scope's key prefix
+	entry      []byte        // its scope index entry (see scopeEntry)
+	contentKey []byte        // nil for a summary, which is not de-duplicated by content
+	postings   [][]byte      // its term index keys (see postingKeys), sorted
+	termsHash  []byte        // the hash of its properties and topic, which its postings carry
 	change     memory.Change // its history's first row
-	changeKey  []byte        // and that row's key and value (see encodeChange)
+	changeKey  []byte        // that row's key and value (see encodeChange)
 	changeRow  []byte
 	upsert     bool // a summary: replaces the memory of its ID, whose version must be expect
 	expect     int

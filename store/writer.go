@@ -37,7 +37,7 @@ type writeOp struct {
 	removed []string     // IDs of the runs fn removed (a purge); published once it commits
 	touched [][16]byte   // memories fn changed, for the search index (see Store.refreshIndex)
 	done    chan struct{}
-	urgent  bool // a caller's add: run even in a transaction past MaxTxMemories (see writer.commit)
+	urgent  bool // a caller's add: run even in a transaction past its bounds (see writer.commit)
 }
 
 // writer owns every write transaction. It takes each waiting op, groups it with whatever else is
