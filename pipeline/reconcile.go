@@ -37,8 +37,6 @@ func (d *driver) reconcile(r *status.Run, runUUID uuid.UUID, step int, out *batc
 	now := x.now()
 	scope := store.Scope{Group: r.Group, UserID: r.UserID}
 	req := ReconcileRequest{Group: r.Group, UserID: r.UserID, Properties: r.Properties, Facts: make([]Candidate, to-from)}
-	versions := map[string]int{}
-	related := make([]map[string]bool, to-from)
 	part := newPartIndex(r, runUUID, step, now, to-from)
 	queries := make([]store.RelatedQuery, to-from)
 	for i := from; i < to; i++ {
@@ -55,13 +53,13 @@ func (d *driver) reconcile(r *status.Run, runUUID uuid.UUID, step int, out *batc
 	}
 	for i := range req.Facts {
 		c := &req.Facts[i]
-		c.Related = append(c.Related, stored[i]...)
-		related[i] = make(map[string]bool, len(c.Related))
-		for _, m := range c.Related {
-			versions[m.ID] = m.Version
-			related[i][m.ID] = true
+		if len(c.Related) == 0 {
+			c.Related = stored[i] // Related's own slice: no copy
+		} else {
+			c.Related = append(c.Related, stored[i]...)
 		}
 	}
+	related := newRelatedRefs(req.Facts) // as handed over: the Reconciler may change req
 	var decisions []Decision
 	if cerr := d.computing(func() {
 		err = d.retry(x.ctx, step, func(ctx context.Context) (err error) {
@@ -84,7 +82,7 @@ func (d *driver) reconcile(r *status.Run, runUUID uuid.UUID, step int, out *batc
 		case OpAdd, "":
 			dec.Op = OpAdd
 		case OpNoop, OpUpdate, OpSupersede:
-			if !related[i][dec.Target] {
+			if _, ok := related.version(i, dec.Target); !ok {
 				return nil, Permanent(fmt.Errorf("reconcile: fact %d: %s of memory %q, which is not one of its related memories", from+i, dec.Op, dec.Target))
 			}
 		default:
@@ -99,9 +97,49 @@ func (d *driver) reconcile(r *status.Run, runUUID uuid.UUID, step int, out *batc
 		case changes:
 			taken[dec.Target] = true
 		}
-		out2[i] = verdict{Decision: dec, expect: versions[dec.Target], local: local && dec.Op != OpAdd}
+		expect, _ := related.version(i, dec.Target)
+		out2[i] = verdict{Decision: dec, expect: expect, local: local && dec.Op != OpAdd}
 	}
 	return out2, nil
+}
+
+// relatedRefs are the IDs and versions of each fact's related memories as the Reconciler was handed
+// them, in one slice for the whole part: a fact's decision may only name one of its own.
+type relatedRefs struct {
+	refs  []relatedRef
+	start []int // fact i's are refs[start[i]:start[i+1]]
+}
+
+type relatedRef struct {
+	id      string
+	version int
+}
+
+func newRelatedRefs(facts []Candidate) relatedRefs {
+	n := 0
+	for i := range facts {
+		n += len(facts[i].Related)
+	}
+	r := relatedRefs{refs: make([]relatedRef, 0, n), start: make([]int, 0, len(facts)+1)}
+	for i := range facts {
+		r.start = append(r.start, len(r.refs))
+		for _, m := range facts[i].Related {
+			r.refs = append(r.refs, relatedRef{m.ID, m.Version})
+		}
+	}
+	r.start = append(r.start, len(r.refs))
+	return r
+}
+
+// version returns the version memory id had when it was handed over as related to fact i, and
+// whether it was.
+func (r relatedRefs) version(i int, id string) (int, bool) {
+	for _, ref := range r.refs[r.start[i]:r.start[i+1]] {
+		if ref.id == id {
+			return ref.version, true
+		}
+	}
+	return 0, false
 }
 
 // creates reports whether a fact decided op creates a memory.

@@ -279,7 +279,10 @@ func (l *relatedLookup) find(q *RelatedQuery) []memory.Memory {
 	ids := l.hits.found
 	// The best first, as many as are still wanted at a time: a fact wants a few of the hundreds
 	// of memories its terms find, and some may turn out hidden.
-	var out []memory.Memory
+	if len(ids) == 0 {
+		return nil
+	}
+	out := make([]memory.Memory, 0, min(q.Limit, len(ids))) // a memory is some 260 bytes: grown by appends, 2x that
 	for len(out) < q.Limit && len(ids) > 0 {
 		k := min(len(ids), q.Limit-len(out))
 		selectBest(ids, k)
