@@ -71,9 +71,7 @@ func (w *writer) do(fn func(*Tx) error) error { return w.submit(fn, false) }
 
 // doUrgent is do for a write that changes no memory and that a caller waits on, such as an add: it
 // goes in the next transaction even when the memories the others change fill it (see commit).
-func (w *writer) doUrgent(fn func(*Tx) error) error {
-	return w.submit(fn, true)
-}
+func (w *writer) doUrgent(fn func(*Tx) error) error { return w.submit(fn, true) }
 
 func (w *writer) submit(fn func(*Tx) error, urgent bool) error {
 	if w == nil {
