@@ -114,7 +114,7 @@ func runHeldGroup(t *testing.T, opts Options, writes int) heldGroup {
 	return out
 }
 
-func count(bs []bool) int {
+func countTrue(bs []bool) int {
 	n := 0
 	for _, b := range bs {
 		if b {
@@ -151,7 +151,7 @@ func TestWriterBoundsTransactions(t *testing.T) {
 			if g.commits != tc.commits {
 				t.Fatalf("%d writes took %d commits after the held one, want %d", tc.writes, g.commits, tc.commits)
 			}
-			if saw := count(g.sawAdded); saw != tc.sawAdded {
+			if saw := countTrue(g.sawAdded); saw != tc.sawAdded {
 				t.Fatalf("%d writes saw the add committed before them, want %d", saw, tc.sawAdded)
 			}
 		})
